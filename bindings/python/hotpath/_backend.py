@@ -124,10 +124,9 @@ if BACKEND == "cffi":
         """Argument for a `const T *` parameter from a buffer already checked for T."""
         return _from_buffer(ctype + "[]", obj)
 
-    def out_array(ctype: str, n: int) -> Tuple[Any, Any]:
-        """(argument for a T * output, a Python view of it) for n elements of T."""
-        arr = _new(ctype + "[]", max(n, 1))
-        return arr, memoryview(ffi.buffer(arr))
+    def writable_arg(obj: Any, ctype: str) -> Any:
+        """Argument for a `T *` output parameter writing straight into a Python buffer."""
+        return _from_buffer(ctype + "[]", obj, require_writable=True)
 
     def new_out(ctype: str) -> Any:
         return _new(ctype + " *")
@@ -188,12 +187,14 @@ else:
             return m.tobytes()
         return (_c_char * m.nbytes).from_buffer(m.cast("B"))
 
+    def writable_arg(obj: Any, ctype: str) -> Any:
+        m = memoryview(obj)
+        if m.readonly:
+            raise TypeError("output buffer is read-only")
+        return (_c_char * m.nbytes).from_buffer(m.cast("B"))
+
     _CTYPES = {"uint64_t": ctypes.c_uint64, "uint32_t": ctypes.c_uint32,
                "size_t": ctypes.c_size_t, "double": ctypes.c_double, "int64_t": ctypes.c_int64}
-
-    def out_array(ctype: str, n: int) -> Tuple[Any, Any]:
-        arr = (_CTYPES[ctype] * max(n, 1))()
-        return arr, memoryview(arr).cast("B")
 
     def new_out(ctype: str) -> Any:
         return _CTYPES[ctype]()

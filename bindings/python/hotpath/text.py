@@ -78,16 +78,17 @@ def to_codepoints(data: BytesLike) -> array:
     """
     arg, n = bytes_arg(data)
     cap = int(lib.hp_utf8_to_utf32_bound(n))
-    out, view = _backend.out_array("uint32_t", cap)
+    result = array("I", bytes(4 * cap))
     written = _backend.new_out("size_t")
+    out = _backend.writable_arg(result, "uint32_t") if cap else _backend.NULL
     status = lib.hp_utf8_to_utf32(out, cap, written, arg, n)
+    del out  # release the buffer export so the array can be trimmed
     if status:
         err = error(status)
         if isinstance(err, Utf8Error):
             err.offset = int(_backend.out_value(written))
         raise err
-    result = array("I")
-    result.frombytes(bytes(view[: 4 * int(_backend.out_value(written))]))
+    del result[int(_backend.out_value(written)):]
     return result
 
 
@@ -170,26 +171,44 @@ class Hasher64:
 
 
 def _pack(strings: Iterable[Text]) -> tuple:
-    """Pack strings into (data, int64 offsets, count): the hp_strings layout."""
-    parts = [s.encode("utf-8") if type(s) is str else bytes(s) for s in strings]
-    offsets = array("q", [0])
-    offsets.extend(accumulate(map(len, parts)))
+    """Pack strings into (data, int64 offsets, count): the hp_strings layout.
+
+    Lists of only bytes or only ASCII str take joins (no per-item Python work beyond
+    len); anything else is encoded item by item.
+    """
+    items = strings if isinstance(strings, list) else list(strings)
+    kinds = set(map(type, items))
+    if kinds <= {bytes}:
+        parts = items
+    elif kinds == {str}:
+        joined = "".join(items)
+        if joined.isascii():
+            offsets = array("q", accumulate(map(len, items), initial=0))
+            return joined.encode("ascii"), offsets, len(items)
+        parts = [s.encode("utf-8") for s in items]
+    else:
+        parts = [s.encode("utf-8") if type(s) is str else bytes(s) for s in items]
+    offsets = array("q", accumulate(map(len, parts), initial=0))
     return b"".join(parts), offsets, len(parts)
 
 
-def hash64_batch(strings: Iterable[Text], seed: int = 0, threads: int = 0) -> List[int]:
+def hash64_batch(strings: Iterable[Text], seed: int = 0, threads: int = 0) -> array:
     """hash64 of every string, in one call (multi-threaded for large batches).
 
+    Returns an ``array('Q')`` of the hashes (use ``.tolist()`` for a list).
     threads: worker threads, 0 = hotpath.default_threads().
     """
-    data, offsets, count = _pack(strings)
-    if not isinstance(threads, int) or threads < 0 or threads >= 1 << 32:
+    if not isinstance(threads, int) or not 0 <= threads < 1 << 32:
         raise ValueError(f"threads must be an int in [0, 2**32), got {threads!r}")
-    batch, keep = _backend.strings_arg(data, offsets, count)
-    out, view = _backend.out_array("uint64_t", count)
-    check(lib.hp_hash64_batch(out, count, batch, _check_u64(seed, "seed"), threads))
-    del keep
-    return view.cast("Q")[:count].tolist()
+    seed = _check_u64(seed, "seed")
+    data, offsets, count = _pack(strings)
+    result = array("Q", bytes(8 * count))
+    if count:
+        batch, keep = _backend.strings_arg(data, offsets, count)
+        check(lib.hp_hash64_batch(_backend.writable_arg(result, "uint64_t"), count, batch, seed,
+                                  threads))
+        del keep
+    return result
 
 
 # ------------------------------------------------------------------ split

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run every C and Python test:
+#   1. system packages (Check, valgrind, pkg-config, a C++ compiler) via apt-get if missing
+#   2. the Python package with its test extras (pytest, hypothesis, xxhash, numpy)
+#   3. the C build with warnings as errors: Check suites, header tests, exported-symbol
+#      test, CLI test (meson test), printing Check's summary line
+#   4. the Check suites again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   5. the Check suites under valgrind (meson test --setup valgrind)
+#   6. pytest once per backend (cffi, then ctypes), printing pytest's summary lines
+# Usage: bash scripts/test.sh [--quick]   (--quick skips the sanitizer and valgrind runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+PY=${PYTHON:-python3}
+summary=()
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "system packages"
+need=()
+pkg-config --version >/dev/null 2>&1 || need+=(pkg-config)
+pkg-config --exists check 2>/dev/null || need+=(check)
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  echo "all present (check $(pkg-config --modversion check), $(valgrind --version))"
+fi
+
+step "Python package and test dependencies"
+$PY -m pip install -q --disable-pip-version-check --root-user-action=ignore ".[test]" 2>&1 \
+  | grep -v "^WARNING: Running pip as" || true
+$PY -c "import hotpath, sys; print('installed hotpath', hotpath.version(), 'at', hotpath.library_path())"
+
+step "C build (warnings are errors) and meson test"
+meson setup build/ci --wipe -Dwerror=true >/dev/null 2>&1 || meson setup build/ci -Dwerror=true >/dev/null
+ninja -C build/ci >/dev/null
+meson test -C build/ci --print-errorlogs | tail -n 12
+check_line=$(CK_VERBOSITY=normal build/ci/tests/hotpath-tests 2>&1 | grep -E '^[0-9]+%: Checks:' | tail -n 1)
+echo "Check: $check_line"
+summary+=("Check (release build): $check_line")
+cli_line=$($PY tests/cli_test.py build/ci/tools/hotpath | tail -n 1)
+summary+=("CLI $cli_line")
+
+if [ $quick -eq 0 ]; then
+  step "Check suites under AddressSanitizer + UndefinedBehaviorSanitizer"
+  meson setup build/asan --wipe -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
+    -Dc_args=-fno-sanitize-recover=all >/dev/null 2>&1 \
+    || meson setup build/asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
+         -Dc_args=-fno-sanitize-recover=all >/dev/null
+  ninja -C build/asan tests/hotpath-tests >/dev/null
+  asan_line=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    build/asan/tests/hotpath-tests 2>&1 | tee build/asan/check.log | grep -E '^[0-9]+%: Checks:' | tail -n 1)
+  echo "Check under ASan+UBSan: $asan_line"
+  if grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' build/asan/check.log; then
+    grep -E -A20 'runtime error|AddressSanitizer|LeakSanitizer' build/asan/check.log | head -n 60
+    exit 1
+  fi
+  case "$asan_line" in 100%*) ;; *) cat build/asan/check.log | tail -n 40; exit 1 ;; esac
+  summary+=("Check (ASan+UBSan): $asan_line")
+
+  step "Check suites under valgrind"
+  meson test -C build/ci --setup valgrind --print-errorlogs check header-c | tail -n 8
+  summary+=("Check (valgrind): no errors, no definite or indirect leaks")
+fi
+
+for backend in cffi ctypes; do
+  step "pytest, backend $backend"
+  set +e
+  HOTPATH_BACKEND=$backend $PY -m pytest tests/python -q -p no:cacheprovider 2>&1 | tee build/ci/pytest-$backend.log | tail -n 25
+  rc=${PIPESTATUS[0]}
+  set -e
+  line=$(grep -E '^[=]* ?[0-9]+ (passed|failed)' build/ci/pytest-$backend.log | tail -n 1)
+  summary+=("pytest ($backend): $line")
+  [ "$rc" -eq 0 ] || { echo "pytest failed on backend $backend"; exit "$rc"; }
+done
+
+step "summary"
+for s in "${summary[@]}"; do echo "$s"; done
