@@ -94,12 +94,26 @@ def to_codepoints(data: BytesLike) -> array:
 
 # ------------------------------------------------------------------ hashing
 
-def hash64(data: Text, seed: int = 0) -> int:
-    """XXH3-64 of data with seed, identical to ``xxhash.xxh3_64_intdigest(data, seed)``."""
-    if type(data) is bytes and type(seed) is int and 0 <= seed < _U64:
-        return _hash64(data, len(data), seed)
+def _hash64_any(data: Text, seed: int) -> int:
     arg, n = bytes_arg(_encode(data))
     return _hash64(arg, n, _check_u64(seed, "seed"))
+
+
+if _backend.BACKEND == "cffi":
+    # The hot path: bytes go straight to C. cffi itself rejects a seed that is not an
+    # int in [0, 2**64) (TypeError / OverflowError), so no Python check is needed.
+    def hash64(data: Text, seed: int = 0) -> int:
+        """XXH3-64 of data with seed, identical to ``xxhash.xxh3_64_intdigest(data, seed)``."""
+        if type(data) is bytes:
+            return _hash64(data, len(data), seed)
+        return _hash64_any(data, seed)
+else:
+    # ctypes wraps out-of-range integers silently, so the seed is checked here.
+    def hash64(data: Text, seed: int = 0) -> int:
+        """XXH3-64 of data with seed, identical to ``xxhash.xxh3_64_intdigest(data, seed)``."""
+        if type(data) is bytes and type(seed) is int and 0 <= seed < _U64:
+            return _hash64(data, len(data), seed)
+        return _hash64_any(data, seed)
 
 
 class Hasher64:
