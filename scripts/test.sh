@@ -48,6 +48,18 @@ summary+=("Check (release build): $check_line")
 cli_line=$($PY tests/cli_test.py build/ci/tools/hotpath | tail -n 1)
 summary+=("CLI $cli_line")
 
+step "install (staged) and build a C program with pkg-config"
+rm -rf build/stage
+meson install -C build/ci --destdir "$PWD/build/stage" --quiet >/dev/null
+pcdir=$(dirname "$(find build/stage -name hotpath.pc | head -n 1)")
+libdir=$(dirname "$(find build/stage -name 'libhotpath.so.0' | head -n 1)")
+flags=$(PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$PWD/build/stage" pkg-config --cflags --libs hotpath)
+cc -std=c11 -Wall -Wextra -Werror examples/split_and_hash.c $flags -o build/stage/split_and_hash
+out=$(printf 'hello\nworld' | LD_LIBRARY_PATH="$libdir" build/stage/split_and_hash)
+echo "$out"
+[ "$(echo "$out" | head -n 1)" = "9555e8555c62dcfd  hello" ] || { echo "pkg-config example gave wrong output"; exit 1; }
+LD_LIBRARY_PATH="$libdir" "$(find build/stage -path '*bin/hotpath')" version
+
 if [ $quick -eq 0 ]; then
   step "Check suites under AddressSanitizer + UndefinedBehaviorSanitizer"
   meson setup build/asan --wipe -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \

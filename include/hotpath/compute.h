@@ -30,8 +30,10 @@ extern "C" {
  * NaN and infinities follow IEEE arithmetic: any NaN, or +inf and -inf together, give
  * NaN; otherwise an infinite input gives that infinity.
  * Returns HP_OK; HP_EINVAL if out is NULL or x is NULL with n > 0; HP_EOVERFLOW if
- * n > HP_MAX_LEN / 8, or if all inputs are finite but the sum overflows double
- * (math.fsum raises OverflowError there too). Thread-safe; allocates nothing.
+ * n > HP_MAX_LEN / 8, or if all inputs are finite but the sum overflows double, or
+ * partial sums overflow even when computed on x/2 (math.fsum raises OverflowError on
+ * intermediate overflow too). A total that rounds to DBL_MAX is returned, not an error.
+ * Thread-safe; allocates nothing.
  */
 HP_API hp_status hp_sum_f64(double *out, const double *x, size_t n);
 

@@ -16,8 +16,9 @@
  *
  * Non-finite values: TwoSum of an infinity yields NaN error terms, so a plain sum is
  * kept alongside; when it is not finite it is the IEEE answer (NaN, or the infinity).
- * A plain sum that overflows while every input is finite is reported as HP_EOVERFLOW,
- * as math.fsum raises OverflowError.
+ * When every input is finite but a running sum overflows, the sum is redone on x/2 and
+ * scaled back, so a total that rounds to DBL_MAX is still returned; overflow that
+ * remains is reported as HP_EOVERFLOW, as math.fsum raises OverflowError.
  */
 #include "internal/common.h"
 
@@ -32,6 +33,36 @@ static inline void two_sum(double a, double b, double *s, double *err) {
     *s = t;
 }
 
+/* Sum2 over x[0..n) * scale (scale is a power of two, so the products are exact for
+ * normal numbers). Returns the rounded result; *naive gets the plain sum for telling
+ * non-finite inputs from overflow. */
+static double sum2(const double *x, size_t n, double scale, double *naive) {
+    double s[LANES] = {0}, c[LANES] = {0}, plain[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        for (int l = 0; l < LANES; l++) {
+            double v = x[i + l] * scale, e;
+            two_sum(s[l], v, &s[l], &e);
+            c[l] += e;
+            plain[l] += v;
+        }
+    }
+    for (; i < n; i++) {
+        double v = x[i] * scale, e;
+        two_sum(s[0], v, &s[0], &e);
+        c[0] += e;
+        plain[0] += v;
+    }
+    *naive = (plain[0] + plain[1]) + (plain[2] + plain[3]);
+    double total = s[0], err = c[0] + c[1] + c[2] + c[3];
+    for (int l = 1; l < LANES; l++) {
+        double e;
+        two_sum(total, s[l], &total, &e);
+        err += e;
+    }
+    return total + err;
+}
+
 hp_status hp_sum_f64(double *out, const double *x, size_t n) {
     HP_CHECK_NOT_NULL(out, "out");
     *out = 0.0;
@@ -40,44 +71,31 @@ hp_status hp_sum_f64(double *out, const double *x, size_t n) {
     HP_RETURN_IF(x == NULL && n > 0, HP_EINVAL, "x is NULL but n is %zu", n);
     if (n == 0) return HP_OK;
 
-    double s[LANES] = {0}, c[LANES] = {0}, plain[LANES] = {0};
+    double naive;
+    double result = sum2(x, n, 1.0, &naive);
+    if (HP__LIKELY(isfinite(result) && isfinite(naive))) {
+        *out = result;
+        return HP_OK;
+    }
+    /* Rare path. An infinity or NaN among the inputs decides the result by IEEE rules. */
     bool all_finite = true;
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES) {
-        for (int l = 0; l < LANES; l++) {
-            double e;
-            two_sum(s[l], x[i + l], &s[l], &e);
-            c[l] += e;
-            plain[l] += x[i + l];
-        }
+    for (size_t k = 0; k < n && all_finite; k++) all_finite = isfinite(x[k]);
+    if (!all_finite) {
+        double r = 0.0;
+        for (size_t k = 0; k < n; k++) r += isfinite(x[k]) ? 0.0 : x[k];
+        *out = r;
+        return HP_OK;
     }
-    for (; i < n; i++) {
-        double e;
-        two_sum(s[0], x[i], &s[0], &e);
-        c[0] += e;
-        plain[0] += x[i];
-    }
-    double naive = (plain[0] + plain[1]) + (plain[2] + plain[3]);
-    if (!isfinite(naive) || !isfinite(s[0] + s[1] + s[2] + s[3])) {
-        /* Tell an input infinity/NaN (the IEEE result stands) from overflow of the
-         * intermediate sums of finite values: rescan, only on this rare path. */
-        for (size_t k = 0; k < n && all_finite; k++) all_finite = isfinite(x[k]);
-        if (!all_finite) {
-            double r = 0.0;
-            for (size_t k = 0; k < n; k++) r += isfinite(x[k]) ? 0.0 : x[k];
-            *out = r;
-            return HP_OK;
-        }
-    }
-    double total = s[0], err = c[0] + c[1] + c[2] + c[3];
-    for (int l = 1; l < LANES; l++) {
-        double e;
-        two_sum(total, s[l], &total, &e);
-        err += e;
-    }
-    double result = total + err;
-    HP_RETURN_IF(!isfinite(result) || !isfinite(total), HP_EOVERFLOW,
-                 "intermediate sum overflowed double (all %zu inputs are finite)", n);
+    /* All finite, yet a running sum overflowed: the exact sum may still be representable
+     * (e.g. it rounds to DBL_MAX while a partial sum rounded up to infinity). Redo the sum
+     * on x/2 and scale back: halving is exact for normal numbers and loses at most the
+     * last bit of subnormals, far below the rounding unit of a result near DBL_MAX. If
+     * partial sums overflow even then, report it (math.fsum raises on intermediate
+     * overflow too). */
+    double half = sum2(x, n, 0.5, &naive);
+    result = isfinite(half) ? half * 2.0 : half;
+    HP_RETURN_IF(!isfinite(result), HP_EOVERFLOW,
+                 "the sum overflows double (all %zu inputs are finite)", n);
     *out = result;
     return HP_OK;
 }

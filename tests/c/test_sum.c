@@ -102,6 +102,13 @@ START_TEST(test_sum__overflow_of_finite_inputs) {
     const double b[] = {DBL_MAX, -DBL_MAX, DBL_MAX};
     ck_assert_int_eq(hp_sum_f64(&s, b, 3), HP_OK);
     ck_assert(s == DBL_MAX);
+    /* exact sum rounds to DBL_MAX although a running sum rounds up to infinity */
+    const double c[] = {0x1p1023, -4.99e291, 0x1p1023 - 0x1p970};
+    ck_assert_int_eq(hp_sum_f64(&s, c, 3), HP_OK);
+    ck_assert(s == DBL_MAX);
+    const double d[] = {-0x1p1023, 4.99e291, -(0x1p1023 - 0x1p970)};
+    ck_assert_int_eq(hp_sum_f64(&s, d, 3), HP_OK);
+    ck_assert(s == -DBL_MAX);
 }
 END_TEST
 

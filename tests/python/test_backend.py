@@ -175,17 +175,30 @@ def test_hotpath_library_missing_file_fails_import(tmp_path):
 
 CROSS_CHECK = r'''
 import json, math
+from decimal import Decimal
+from fractions import Fraction
+import numpy
 import hotpath
 from hotpath import compute, text
 
 def err(fn, *a):
+    """The error of fn(*a): class, code, C message (for HotpathError; messages of plain
+    Python argument errors may be worded differently), UTF-8 offset."""
     try:
         fn(*a)
     except Exception as e:
         e.__traceback__ = None
-        return [type(e).__name__, getattr(e, "code", None), getattr(e, "message", str(e)),
-                getattr(e, "offset", None)]
+        c_detail = e.message if isinstance(e, hotpath.HotpathError) else None
+        return [type(e).__name__, getattr(e, "code", None), c_detail, getattr(e, "offset", None)]
     return None
+
+def call(fn, *a):
+    """["ok", result] or ["raised", exception class name]."""
+    try:
+        return ["ok", fn(*a)]
+    except Exception as e:
+        e.__traceback__ = None
+        return ["raised", type(e).__name__]
 
 def fhex(x):
     return float(x).hex()
@@ -202,7 +215,7 @@ out = {
     "hash_str": text.hash64("héllo", 7),
     "hash_buffers": [text.hash64(bytearray(b"abc")), text.hash64(memoryview(b"abc")[1:])],
     "hasher": None,
-    "batch": text.hash64_batch([b"", b"a", "é", blob[:300]] * 50, 99, 2),
+    "batch": list(text.hash64_batch([b"", b"a", "é", blob[:300]] * 50, 99, 2)),
     "is_utf8": [text.is_utf8(utf), text.is_utf8(utf[:-1]), text.is_utf8(bytearray(b"\xff"))],
     "offsets": [text.utf8_error_offset(x) for x in (utf, utf[:-1], b"ab\xc0\xaf", b"\xed\xa0\x80")],
     "codepoints": list(text.to_codepoints("a€😀".encode())),
@@ -216,6 +229,9 @@ out = {
                err(hotpath.set_simd_level, "bogus"), err(text.hash64, b"a", -1),
                err(text.hash64, b"a", 1.5), err(compute.sum, b"12345678"),
                err(text.split, "a", b"a"), err(text.hash64_batch, [b"a"], 0, -1)],
+    "seed_types": [[call(text.hash64, data, seed) for data in (b"abc", bytearray(b"abc"))]
+                   for seed in (True, numpy.uint64(5), numpy.int64(5), Decimal(5),
+                                Decimal("5.7"), Fraction(11, 2), 5.0)],
 }
 with text.Hasher64(5) as h:
     h.update(b"abc").update("déf").update(bytearray(300))
@@ -224,31 +240,48 @@ print(json.dumps(out, sort_keys=True))
 '''
 
 
+CROSS_CHECK_KEYS = ["version", "simd", "threads", "hash", "hash_str", "hash_buffers", "hasher",
+                    "batch", "is_utf8", "offsets", "codepoints", "split", "sum", "errors",
+                    "seed_types"]
+
+
 def _cross_check_this_backend() -> dict:
     proc = run_python(CROSS_CHECK, {"HOTPATH_BACKEND": hotpath.backend})
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
-def test_both_backends_give_identical_results():
-    """Runs the same calls on this run's backend and, in a subprocess, on the other one;
-    every result, hash, float bit pattern and error must be identical."""
-    other = "ctypes" if hotpath.backend == "cffi" else "cffi"
-    ns: dict = {}
+@pytest.fixture(scope="module")
+def cross_check_results():
+    """(results in this process, results of the other backend in a subprocess)."""
     import contextlib
     import io
+
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        exec(compile(CROSS_CHECK, "<cross-check>", "exec"), ns)
+        exec(compile(CROSS_CHECK, "<cross-check>", "exec"), {})
     here = json.loads(buf.getvalue())
+    other = "ctypes" if hotpath.backend == "cffi" else "cffi"
     proc = run_python(CROSS_CHECK, {"HOTPATH_BACKEND": other})
     assert proc.returncode == 0, proc.stderr
     there = json.loads(proc.stdout)
-    assert here.pop("backend") == hotpath.backend
-    assert there.pop("backend") == other
-    for key in here:
-        assert here[key] == there[key], key
-    assert here == there
+    assert here["backend"] == hotpath.backend
+    assert there["backend"] == other
+    return here, there
+
+
+def test_cross_check_covers_every_key(cross_check_results):
+    here, there = cross_check_results
+    assert sorted(CROSS_CHECK_KEYS) == sorted(k for k in here if k != "backend")
+    assert sorted(here) == sorted(there)
+
+
+@pytest.mark.parametrize("key", CROSS_CHECK_KEYS)
+def test_both_backends_give_identical_results(cross_check_results, key):
+    """The same calls on this run's backend (in this process) and on the other one (in a
+    subprocess): every result, hash, float bit pattern and error must be identical."""
+    here, there = cross_check_results
+    assert here[key] == there[key]
 
 
 def test_cross_check_values_are_correct():
@@ -262,6 +295,7 @@ def test_cross_check_values_are_correct():
     assert out["codepoints"] == [ord("a"), ord("€"), ord("😀")]
     assert [float.fromhex(x) for x in out["sum"][:4]] == [0.0, 1.0, 1.0, 499500.0]
     assert out["errors"][0][:3] == ["InvalidArgumentError", -1, "empty separator"]
+    assert out["seed_types"][0] == [["ok", xxhash.xxh3_64_intdigest(b"abc", 1)]] * 2  # True
     assert out["errors"][1][0] == "Utf8Error" and out["errors"][1][3] == 3
     assert out["errors"][2][3] == 2
     assert out["errors"][3][:2] == ["SizeOverflowError", -5]

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import hotpath
@@ -24,6 +24,8 @@ from hp_testutil import raises
 EPS = 2.0 ** -53
 TINY = 2.0 ** -1074  # smallest subnormal: slack for results in the subnormal range
 MAX = 1.7976931348623157e308
+# Finite inputs whose exact sum (2**1024 - 2**970 - 4.99e291) rounds to MAX.
+NEAR_MAX_FINITE_SUM = [2.0**1023, -4.9896007738368e+291, 2.0**1023 - 2.0**970]
 
 
 def bound(xs, s) -> Fraction:
@@ -176,11 +178,24 @@ def test_sum_special_value_anywhere(xs, pos, special):
 # ------------------------------------------------------------------ overflow
 
 @pytest.mark.parametrize("xs", [
+    [MAX, MAX, -MAX],
+    [MAX, -MAX, MAX],
+    [2.0**1023, 2.0**1023, -(2.0**1023), 1.0],
+])
+def test_sum_intermediate_overflow_is_recovered_when_exact_sum_fits(xs):
+    # math.fsum raises "intermediate overflow" for the first; hotpath redoes the sum on
+    # x/2 (compute.h) and returns the exact sum, which fits.
+    exact = Fraction(0)
+    for v in xs:
+        exact += Fraction(v)
+    assert compute.sum(xs) == float(exact)
+
+
+@pytest.mark.parametrize("xs", [
     [1e308, 1e308],
     [MAX, MAX],
     [MAX] * 5,
     [-MAX, -MAX],
-    [MAX, MAX, -MAX],        # intermediate overflow: math.fsum raises too
     [1.0, 2.0, 3.0, MAX, MAX, 4.0],
     [MAX, 2.0**970],         # rounds to infinity
     [1e308] * 8,
@@ -197,12 +212,23 @@ def test_sum_overflow_of_finite_inputs_raises_overflow_error(xs):
         compute.sum(np.array(xs))
 
 
+def test_sum_finite_exact_sum_near_max_does_not_raise():
+    # exact sum = 2**1024 - 2**970 - 4.99e291: below the round-to-infinity threshold, so it
+    # rounds to the largest double; math.fsum returns it. A running sum that first hits
+    # 2**1024 - 2**970 exactly (a tie, rounded to infinity) must not turn this into an
+    # OverflowError: compute.h promises HP_EOVERFLOW only where fsum raises too.
+    xs = NEAR_MAX_FINITE_SUM
+    assert math.fsum(xs) == MAX
+    assert compute.sum(xs) == MAX
+
+
 def test_sum_largest_finite_result_does_not_raise():
     assert compute.sum([MAX, 0.0]) == MAX
     assert compute.sum([MAX / 2, MAX / 2]) == MAX
     assert compute.sum([MAX, 2.0**969 - 2.0**916]) == MAX  # rounds down to MAX
 
 
+@example(xs=NEAR_MAX_FINITE_SUM)
 @given(xs=st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=12))
 def test_sum_wide_range_raises_iff_exact_sum_overflows_or_is_accurate(xs):
     # Any finite inputs: if the exact sum does not fit a double, OverflowError;

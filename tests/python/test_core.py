@@ -204,15 +204,15 @@ import os, xxhash
 from hotpath import text
 items = [bytes([i % 256]) * (i % 50) for i in range(100_000)]
 want = [xxhash.xxh3_64_intdigest(s, 4) for s in items]
-assert text.hash64_batch(items, 4, 2) == want          # the pool exists before fork
+assert list(text.hash64_batch(items, 4, 2)) == want          # the pool exists before fork
 pid = os.fork()
 if pid == 0:
-    ok = text.hash64_batch(items, 4, 2) == want and text.hash64_batch(items, 5, 0) == \
+    ok = list(text.hash64_batch(items, 4, 2)) == want and list(text.hash64_batch(items, 5, 0)) == \
         [xxhash.xxh3_64_intdigest(s, 5) for s in items]
     os._exit(0 if ok else 3)
 _, status = os.waitpid(pid, 0)
 print("child", os.waitstatus_to_exitcode(status))
-print("parent", text.hash64_batch(items, 4, 2) == want)
+print("parent", list(text.hash64_batch(items, 4, 2)) == want)
 """
 
 

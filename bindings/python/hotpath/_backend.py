@@ -40,6 +40,15 @@ def include_dir() -> str:
     return str(resources.files(__package__) / "include")
 
 
+_path = library_path()
+# With HOTPATH_LIBRARY set, that file is loaded before the cffi extension is first
+# imported: the dynamic linker then satisfies the extension's DT_NEEDED
+# (libhotpath.so.0) with the already-loaded object of the same SONAME, instead of the
+# copy beside the extension.
+_preloaded = (ctypes.CDLL(_path, mode=getattr(os, "RTLD_GLOBAL", 0))
+              if os.environ.get("HOTPATH_LIBRARY") else None)
+
+
 def _choose() -> str:
     want = os.environ.get("HOTPATH_BACKEND", "").strip().lower()
     if want not in ("", "cffi", "ctypes"):
@@ -56,18 +65,14 @@ def _choose() -> str:
 
 
 BACKEND = _choose()
-_path = library_path()
 
 if BACKEND == "cffi":
-    if os.environ.get("HOTPATH_LIBRARY"):
-        # Loaded first, the file satisfies the extension's DT_NEEDED by its SONAME.
-        _preloaded = ctypes.CDLL(_path, mode=getattr(os, "RTLD_GLOBAL", 0))
     from ._hotpath_cffi import ffi, lib  # type: ignore[import-not-found]
 else:
     from . import _ctypes_sig
 
     ffi = None
-    lib = _ctypes_sig.bind(ctypes.CDLL(_path))
+    lib = _ctypes_sig.bind(_preloaded or ctypes.CDLL(_path))
 
 
 def _text(ptr: Any) -> str:
@@ -105,6 +110,20 @@ def check(status: int) -> None:
 
 
 # ------------------------------------------------------------------ per-backend primitives
+#
+# Buffer arguments hold an export of the caller's buffer for as long as they live. A
+# frame that holds one must not end up in a traceback: an exception kept in a reference
+# cycle (``except E as e`` stored away, or ``err = ...; raise err``) puts the frame's
+# locals in cyclic garbage, and the garbage collector may then clear an exporting
+# memoryview before the argument that holds its export, which crashes CPython. So the
+# layer-2 modules create buffer arguments only inside small helpers that validate every
+# other argument first, make the C call, and return plain values; they raise afterwards,
+# in a frame that holds no buffer.
+
+
+def _contiguity_error(obj: Any) -> ValueError:
+    return ValueError(f"{type(obj).__name__} buffer must be C-contiguous")
+
 
 if BACKEND == "cffi":
     _from_buffer = ffi.from_buffer
@@ -112,17 +131,22 @@ if BACKEND == "cffi":
     NULL = ffi.NULL
 
     def bytes_arg(obj: Any) -> Tuple[Any, int]:
-        """(argument for a const char * parameter, length in bytes) of a bytes-like object."""
+        """(argument for a const char * parameter, length in bytes) of a bytes-like object,
+        without copying. Raises TypeError for non-buffers, ValueError if not contiguous."""
         if type(obj) is bytes:
             return obj, len(obj)
-        m = memoryview(obj)
-        if not m.c_contiguous:
-            raise ValueError("buffer must be C-contiguous")
-        return _from_buffer("char[]", m), m.nbytes
+        try:
+            c = _from_buffer("char[]", obj)
+        except BufferError:
+            raise _contiguity_error(obj) from None
+        return c, len(c)
 
     def typed_arg(obj: Any, ctype: str) -> Any:
         """Argument for a `const T *` parameter from a buffer already checked for T."""
-        return _from_buffer(ctype + "[]", obj)
+        try:
+            return _from_buffer(ctype + "[]", obj)
+        except BufferError:
+            raise _contiguity_error(obj) from None
 
     def writable_arg(obj: Any, ctype: str) -> Any:
         """Argument for a `T *` output parameter writing straight into a Python buffer."""
@@ -168,30 +192,31 @@ else:
     _c_char = ctypes.c_char
     NULL = None
 
+    def _buffer_info(obj: Any) -> Tuple[int, bool]:
+        with memoryview(obj) as m:
+            if not m.c_contiguous:
+                raise _contiguity_error(obj)
+            return m.nbytes, m.readonly
+
     def bytes_arg(obj: Any) -> Tuple[Any, int]:
         if type(obj) is bytes:
             return obj, len(obj)
-        m = memoryview(obj)
-        if not m.c_contiguous:
-            raise ValueError("buffer must be C-contiguous")
-        if m.readonly:
+        nbytes, readonly = _buffer_info(obj)
+        if readonly:
             # ctypes cannot take the address of a read-only buffer without a copy;
             # bytes objects (the common case) avoid it above. Documented in docs/abi.md.
-            data = m.tobytes()
-            return data, len(data)
-        return (_c_char * m.nbytes).from_buffer(m.cast("B")), m.nbytes
+            data = memoryview(obj).tobytes()
+            return data, nbytes
+        return (_c_char * nbytes).from_buffer(obj), nbytes
 
     def typed_arg(obj: Any, ctype: str) -> Any:
-        m = memoryview(obj)
-        if m.readonly:
-            return m.tobytes()
-        return (_c_char * m.nbytes).from_buffer(m.cast("B"))
+        return bytes_arg(obj)[0]
 
     def writable_arg(obj: Any, ctype: str) -> Any:
-        m = memoryview(obj)
-        if m.readonly:
+        nbytes, readonly = _buffer_info(obj)
+        if readonly:
             raise TypeError("output buffer is read-only")
-        return (_c_char * m.nbytes).from_buffer(m.cast("B"))
+        return (_c_char * nbytes).from_buffer(obj)
 
     _CTYPES = {"uint64_t": ctypes.c_uint64, "uint32_t": ctypes.c_uint32,
                "size_t": ctypes.c_size_t, "double": ctypes.c_double, "int64_t": ctypes.c_int64}

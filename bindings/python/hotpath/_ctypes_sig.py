@@ -23,9 +23,11 @@ malloc_fn = ctypes.CFUNCTYPE(c_void_p, c_size_t, c_void_p)
 realloc_fn = ctypes.CFUNCTYPE(c_void_p, c_void_p, c_size_t, c_void_p)
 free_fn = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
 
-# name: (restype, argtypes). Pointers to data are c_char_p (accepts bytes without a
-# copy) or c_void_p (addresses from buffers); library-owned strings come back as
-# c_void_p so ctypes does not convert and lose the pointer.
+# name: (restype, argtypes). Pointers to input data are c_char_p (accepts bytes without
+# a copy) or c_void_p (addresses from buffers). The strings the library returns so far
+# are static or thread-local (names, messages): c_char_p converts them to bytes and
+# nothing is lost. A function returning memory the caller must free would use c_void_p
+# instead, so the pointer survives to be passed to its free function.
 SIGNATURES = {
     # core
     "hp_version": (c_uint32, []),

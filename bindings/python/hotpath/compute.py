@@ -8,7 +8,7 @@ reinterpretation). Every call releases the GIL.
 from __future__ import annotations
 
 from array import array
-from typing import Any, Iterable, Union
+from typing import Any, Iterable, Tuple, Union
 
 from . import _backend
 from ._backend import check, lib
@@ -16,32 +16,41 @@ from ._backend import check, lib
 Float64Array = Union[array, memoryview, Any]
 
 
-def _f64_buffer(x: Any) -> tuple:
-    """(argument for const double *, element count) of x, without copying buffers of
-    doubles; raises TypeError for a buffer of another type."""
+def _f64_source(x: Any) -> Tuple[Any, int]:
+    """(buffer object of float64, element count) for x: x itself when it is a C-contiguous
+    buffer of doubles (no copy), an ``array('d')`` copy of a plain iterable; TypeError for
+    a buffer of another type, ValueError for a non-contiguous one."""
     try:
         m = memoryview(x)
     except TypeError:
-        if isinstance(x, (str, bytes)):
+        if isinstance(x, str):
             raise TypeError("expected numbers, not text") from None
-        m = memoryview(array("d", x))  # documented copy of a plain iterable
-    if m.format not in ("d", "<d", "=d", "@d"):
-        raise TypeError(f"expected a buffer of float64 (format 'd'), got format {m.format!r}; "
-                        "convert with array('d', x) or numpy.asarray(x, dtype=float)")
-    if not m.c_contiguous:
-        raise ValueError("buffer must be C-contiguous")
-    n = m.nbytes // 8
-    return _backend.typed_arg(m, "double") if n else _backend.NULL, n
+        x = array("d", x)  # documented copy of a plain iterable
+        m = memoryview(x)
+    with m:
+        if m.format not in ("d", "<d", "=d", "@d"):
+            raise TypeError(f"expected a buffer of float64 (format 'd'), got format "
+                            f"{m.format!r}; convert with array('d', x) or "
+                            "numpy.asarray(x, dtype=float)")
+        if not m.c_contiguous:
+            raise ValueError("buffer must be C-contiguous")
+        return x, m.nbytes // 8
+
+
+def _sum_call(x: Any) -> Tuple[int, float]:
+    source, n = _f64_source(x)
+    arg = _backend.typed_arg(source, "double") if n else _backend.NULL
+    out = _backend.new_out("double")
+    return lib.hp_sum_f64(out, arg, n), float(_backend.out_value(out))
 
 
 def sum(x: Union[Float64Array, Iterable[float]]) -> float:  # noqa: A001 - mirrors math.fsum
     """Accurate sum of float64 values (compensated; agrees with ``math.fsum`` to within
     eps*|sum| + 2*(n*eps)**2*sum(|x|)). NaN/inf follow IEEE arithmetic; raises
     OverflowError (hotpath.SizeOverflowError) if finite inputs overflow the sum."""
-    arg, n = _f64_buffer(x)
-    out = _backend.new_out("double")
-    check(lib.hp_sum_f64(out, arg, n))
-    return float(_backend.out_value(out))
+    status, value = _sum_call(x)  # the buffer lives only in _sum_call's frame
+    check(status)
+    return value
 
 
 __all__ = ["sum"]

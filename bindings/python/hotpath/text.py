@@ -1,16 +1,21 @@
 """Text and byte-string kernels: UTF-8 validation and decoding, XXH3-64 hashing, split.
 
 Inputs: ``bytes`` and any C-contiguous buffer (bytearray, memoryview, array, NumPy) are
-used as raw bytes without copying; ``str`` is encoded to UTF-8 first (so hashes of a str
-equal the hash of its UTF-8 bytes, and split of a str returns str pieces).
+used as raw bytes without copying; ``str`` (and str subclasses) is encoded to UTF-8 first,
+so the hash of a str is the hash of its UTF-8 bytes, and split of a str returns str pieces.
 Every call releases the GIL.
+
+Implementation rule (see _backend): buffer arguments are created only inside the small
+``_*_call`` helpers, after every other argument is validated, and the helpers return
+plain values; exceptions are raised by the public functions, whose frames hold no buffer.
 """
 from __future__ import annotations
 
+import operator
 import threading
 from array import array
 from itertools import accumulate
-from typing import Any, Iterable, List, Optional, Union
+from typing import Any, Iterable, List, Optional, Tuple, Union
 
 from . import _backend
 from ._backend import bytes_arg, check, error, lib
@@ -21,18 +26,25 @@ Text = Union[str, bytes, bytearray, memoryview]
 
 _hash64 = lib.hp_hash64
 _validate = lib.hp_utf8_validate
+_new_out = _backend.new_out
+_out_value = _backend.out_value
 _U64 = 1 << 64
 
 
 def _encode(data: Any) -> Any:
-    if type(data) is str:
+    """str (or a subclass) as UTF-8 bytes; anything else unchanged (a buffer, or a type
+    the buffer conversion will reject with TypeError)."""
+    if isinstance(data, str):
         return data.encode("utf-8")
     return data
 
 
-def _check_u64(value: int, what: str) -> int:
-    if not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+def _check_u64(value: Any, what: str) -> int:
+    """value as an int in [0, 2**64): ints and __index__ types (numpy integers) only."""
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}") from None
     if not 0 <= value < _U64:
         raise OverflowError(f"{what} must be in [0, 2**64), got {value}")
     return value
@@ -40,34 +52,57 @@ def _check_u64(value: int, what: str) -> int:
 
 # ------------------------------------------------------------------ UTF-8
 
+def _validate_call(data: Any) -> Tuple[int, int]:
+    arg, n = bytes_arg(_encode(data))
+    off = _new_out("size_t")
+    return _validate(arg, n, off), int(_out_value(off))
+
+
+def _utf8_error(status: int, offset: int) -> Exception:
+    err = error(status)
+    if isinstance(err, Utf8Error):
+        err.offset = offset
+    return err
+
+
 def utf8_error_offset(data: Text) -> Optional[int]:
     """Offset of the first invalid byte (as ``UnicodeDecodeError.start``), or None if valid."""
-    arg, n = bytes_arg(_encode(data))
-    off = _backend.new_out("size_t")
-    status = _validate(arg, n, off)
+    status, offset = _validate_call(data)
     if status == 0:
         return None
     if status != Utf8Error.code:
         check(status)
-    return int(_backend.out_value(off))
+    return offset
+
+
+def _is_utf8_call(data: Any) -> int:
+    arg, n = bytes_arg(data)
+    return _validate(arg, n, _backend.NULL)
 
 
 def is_utf8(data: BytesLike) -> bool:
     """True if data is well-formed UTF-8 (exactly what ``bytes.decode('utf-8')`` accepts)."""
-    arg, n = bytes_arg(data)
-    return _validate(arg, n, _backend.NULL) == 0
+    status = _is_utf8_call(data)
+    if status not in (0, Utf8Error.code):
+        check(status)
+    return status == 0
 
 
 def validate_utf8(data: BytesLike) -> None:
     """Raise ``hotpath.Utf8Error`` (a UnicodeError) with ``.offset`` if data is not UTF-8."""
-    arg, n = bytes_arg(data)
-    off = _backend.new_out("size_t")
-    status = _validate(arg, n, off)
+    status, offset = _validate_call(data)
     if status:
-        err = error(status)
-        if isinstance(err, Utf8Error):
-            err.offset = int(_backend.out_value(off))
-        raise err
+        raise _utf8_error(status, offset)
+
+
+def _to_codepoints_call(data: Any) -> Tuple[int, int, array]:
+    arg, n = bytes_arg(data)
+    cap = int(lib.hp_utf8_to_utf32_bound(n))
+    result = array("I", bytes(4 * cap))
+    written = _new_out("size_t")
+    out = _backend.writable_arg(result, "uint32_t") if cap else _backend.NULL
+    status = lib.hp_utf8_to_utf32(out, cap, written, arg, n)
+    return status, int(_out_value(written)), result
 
 
 def to_codepoints(data: BytesLike) -> array:
@@ -76,44 +111,35 @@ def to_codepoints(data: BytesLike) -> array:
     Uses the caller-buffer pattern: asks the library for the bound, decodes into an
     array of that size, then trims it. Raises Utf8Error on invalid input.
     """
-    arg, n = bytes_arg(data)
-    cap = int(lib.hp_utf8_to_utf32_bound(n))
-    result = array("I", bytes(4 * cap))
-    written = _backend.new_out("size_t")
-    out = _backend.writable_arg(result, "uint32_t") if cap else _backend.NULL
-    status = lib.hp_utf8_to_utf32(out, cap, written, arg, n)
-    del out  # release the buffer export so the array can be trimmed
+    status, count, result = _to_codepoints_call(data)
     if status:
-        err = error(status)
-        if isinstance(err, Utf8Error):
-            err.offset = int(_backend.out_value(written))
-        raise err
-    del result[int(_backend.out_value(written)):]
+        raise _utf8_error(status, count)
+    del result[count:]
     return result
 
 
 # ------------------------------------------------------------------ hashing
 
-def _hash64_any(data: Text, seed: int) -> int:
+def _hash64_call(data: Any, seed: int) -> int:
     arg, n = bytes_arg(_encode(data))
-    return _hash64(arg, n, _check_u64(seed, "seed"))
+    return _hash64(arg, n, seed)
 
 
 if _backend.BACKEND == "cffi":
-    # The hot path: bytes go straight to C. cffi itself rejects a seed that is not an
-    # int in [0, 2**64) (TypeError / OverflowError), so no Python check is needed.
     def hash64(data: Text, seed: int = 0) -> int:
         """XXH3-64 of data with seed, identical to ``xxhash.xxh3_64_intdigest(data, seed)``."""
-        if type(data) is bytes:
+        # The hot path: bytes and an int seed go straight to C; cffi itself raises
+        # OverflowError for an int outside [0, 2**64).
+        if type(data) is bytes and type(seed) is int:
             return _hash64(data, len(data), seed)
-        return _hash64_any(data, seed)
+        return _hash64_call(data, _check_u64(seed, "seed"))
 else:
-    # ctypes wraps out-of-range integers silently, so the seed is checked here.
     def hash64(data: Text, seed: int = 0) -> int:
         """XXH3-64 of data with seed, identical to ``xxhash.xxh3_64_intdigest(data, seed)``."""
+        # ctypes wraps out-of-range integers silently, so the range is checked here.
         if type(data) is bytes and type(seed) is int and 0 <= seed < _U64:
             return _hash64(data, len(data), seed)
-        return _hash64_any(data, seed)
+        return _hash64_call(data, _check_u64(seed, "seed"))
 
 
 class Hasher64:
@@ -141,19 +167,23 @@ class Hasher64:
             raise ValueError("Hasher64 is closed")
         return self._h
 
-    def update(self, data: Text) -> "Hasher64":
-        """Feed more bytes (str is encoded as UTF-8). Returns self."""
+    def _update_call(self, data: Any) -> int:
         arg, n = bytes_arg(_encode(data))
         with self._lock:
-            check(lib.hp_hasher64_update(self._handle(), arg, n))
+            h = self._handle()
+            return lib.hp_hasher64_update(h, arg, n)
+
+    def update(self, data: Text) -> "Hasher64":
+        """Feed more bytes (str is encoded as UTF-8). Returns self."""
+        check(self._update_call(data))
         return self
 
     def digest(self) -> int:
         """Hash of everything fed so far, as an int; the state is unchanged."""
-        out = _backend.new_out("uint64_t")
+        out = _new_out("uint64_t")
         with self._lock:
             check(lib.hp_hasher64_digest(self._handle(), out))
-        return int(_backend.out_value(out))
+        return int(_out_value(out))
 
     def hexdigest(self) -> str:
         """digest() as 16 lowercase hex digits (as xxhash's hexdigest)."""
@@ -184,11 +214,25 @@ class Hasher64:
             self.close()
 
 
-def _pack(strings: Iterable[Text]) -> tuple:
+def _item_bytes(s: Any) -> bytes:
+    """One batch item as bytes: str is UTF-8 encoded, buffers are copied, the rest rejected
+    (as hash64 rejects them: no int or list of ints turned into bytes)."""
+    if isinstance(s, str):
+        return s.encode("utf-8")
+    if isinstance(s, bytes):
+        return s
+    try:
+        with memoryview(s) as m:
+            return m.tobytes()
+    except TypeError:
+        raise TypeError(f"batch items must be str or bytes-like, not {type(s).__name__}") from None
+
+
+def _pack(strings: Iterable[Text]) -> Tuple[bytes, array, int]:
     """Pack strings into (data, int64 offsets, count): the hp_strings layout.
 
     Lists of only bytes or only ASCII str take joins (no per-item Python work beyond
-    len); anything else is encoded item by item.
+    len); anything else is converted item by item.
     """
     items = strings if isinstance(strings, list) else list(strings)
     kinds = set(map(type, items))
@@ -201,9 +245,16 @@ def _pack(strings: Iterable[Text]) -> tuple:
             return joined.encode("ascii"), offsets, len(items)
         parts = [s.encode("utf-8") for s in items]
     else:
-        parts = [s.encode("utf-8") if type(s) is str else bytes(s) for s in items]
+        parts = [_item_bytes(s) for s in items]
     offsets = array("q", accumulate(map(len, parts), initial=0))
     return b"".join(parts), offsets, len(parts)
+
+
+def _hash64_batch_call(data: bytes, offsets: array, count: int, seed: int, threads: int,
+                       result: array) -> int:
+    batch, keep = _backend.strings_arg(data, offsets, count)
+    out = _backend.writable_arg(result, "uint64_t")
+    return lib.hp_hash64_batch(out, count, batch, seed, threads)
 
 
 def hash64_batch(strings: Iterable[Text], seed: int = 0, threads: int = 0) -> array:
@@ -212,20 +263,28 @@ def hash64_batch(strings: Iterable[Text], seed: int = 0, threads: int = 0) -> ar
     Returns an ``array('Q')`` of the hashes (use ``.tolist()`` for a list).
     threads: worker threads, 0 = hotpath.default_threads().
     """
-    if not isinstance(threads, int) or not 0 <= threads < 1 << 32:
+    if type(threads) is not int or not 0 <= threads < 1 << 32:
         raise ValueError(f"threads must be an int in [0, 2**32), got {threads!r}")
     seed = _check_u64(seed, "seed")
     data, offsets, count = _pack(strings)
     result = array("Q", bytes(8 * count))
     if count:
-        batch, keep = _backend.strings_arg(data, offsets, count)
-        check(lib.hp_hash64_batch(_backend.writable_arg(result, "uint64_t"), count, batch, seed,
-                                  threads))
-        del keep
+        check(_hash64_batch_call(data, offsets, count, seed, threads, result))
     return result
 
 
 # ------------------------------------------------------------------ split
+
+def _split_call(data: Any, sep: Any, maxsplit: int) -> Tuple[int, bytes, List[int]]:
+    arg, n = bytes_arg(data)
+    sarg, sn = bytes_arg(sep)
+    out = _backend.new_strings_out()
+    status = lib.hp_split(out, arg, n, sarg, sn, maxsplit)
+    if status:
+        return status, b"", []
+    blob, offsets = _backend.read_strings(out)
+    return status, blob, offsets
+
 
 def split(data: Text, sep: Text, maxsplit: int = -1) -> List[Any]:
     """Split on every occurrence of sep, as ``bytes.split(sep, maxsplit)`` / ``str.split``.
@@ -234,20 +293,16 @@ def split(data: Text, sep: Text, maxsplit: int = -1) -> List[Any]:
     (ValueError, as in Python). A separator is always required: whitespace splitting
     is a different function.
     """
-    is_str = type(data) is str
-    if is_str != (type(sep) is str):
+    is_str = isinstance(data, str)
+    if is_str != isinstance(sep, str):
         raise TypeError("data and sep must both be str or both be bytes-like")
-    if not isinstance(maxsplit, int):
-        raise TypeError("maxsplit must be an int")
+    maxsplit = operator.index(maxsplit)
     if maxsplit < 0:
         maxsplit = -1
     elif maxsplit >= 1 << 63:
         maxsplit = (1 << 63) - 1
-    arg, n = bytes_arg(_encode(data))
-    sarg, sn = bytes_arg(_encode(sep))
-    out = _backend.new_strings_out()
-    check(lib.hp_split(out, arg, n, sarg, sn, maxsplit))
-    blob, offsets = _backend.read_strings(out)
+    status, blob, offsets = _split_call(_encode(data), _encode(sep), maxsplit)
+    check(status)
     pieces = [blob[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
     if is_str:
         return [p.decode("utf-8") for p in pieces]
