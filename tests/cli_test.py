@@ -28,6 +28,67 @@ def check(name, cond, detail=""):
         failures.append(f"{name}: {detail}")
 
 
+def text_commands(tmp):
+    """count / find / split / lines, including matches and separators that straddle the
+    1 MiB chunk boundary, against Python's bytes methods."""
+    chunk = 1 << 20
+    data = ("ab" * ((chunk - 3) // 2)).encode() + "héllo wörld\r\nneedle 😀\rline\n".encode() * 5000
+    data += b"no newline at end needle"
+    path = os.path.join(tmp, "text.txt")
+    with open(path, "wb") as f:
+        f.write(data)
+    for cmd in ("count", "find", "split", "lines"):
+        code, out, _ = run(cmd, "--help")
+        check(f"{cmd} --help", code == 0 and f"usage: hotpath {cmd}" in out, out)
+
+    code, out, _ = run("count", "needle", path)
+    check("count", out == f"{data.count(b'needle')} {path}\n", out)
+    code, out, _ = run("count", "ab", "-", stdin=data)
+    check("count stdin", out == f"{data.count(b'ab')} -\n", out)
+    overlapping = b"aaba" * 300000  # "aba" straddles the chunk boundary somewhere
+    want = sum(1 for i in range(len(overlapping)) if overlapping.startswith(b"aba", i))
+    code, out, _ = run("count", "--overlapping", "aba", "-", stdin=overlapping)
+    check("count overlapping", out == f"{want} -\n", out)
+    code, out, _ = run("count", "--overlapping", "aa", "-", stdin=b"a" * 3000001)
+    check("count overlapping run", out == "3000000 -\n", out)
+    code, out, _ = run("count", "ö", path)
+    check("count non-ASCII", out == f"{data.count('ö'.encode())} {path}\n", out)
+
+    code, out, _ = run("find", "needle", path)
+    want = [i for i in range(len(data)) if data.startswith(b"needle", i)]
+    got = [int(line.rsplit(":", 1)[1]) for line in out.splitlines()]
+    check("find offsets", code == 0 and got == want, out[:200])
+    code, out, _ = run("find", "absent-pattern", path)
+    check("find nothing exits 1", code == 1 and out == "", out)
+    code, out, _ = run("find", "--lines", "wörld", "-", stdin=b"a\nx w\xc3\xb6rld y\r\nb\nw\xc3\xb6rld")
+    check("find --lines", out == "-:2:x wörld y\n-:4:wörld\n", out)
+
+    code, out, _ = run("split", "-z", "needle", path)
+    check("split -z", out.encode() == b"\0".join(data.split(b"needle")) + b"\0", out[-100:])
+    code, out, _ = run("split", ",", "-", stdin=b"a,,b,")
+    check("split newline-separated", out == "a\n\nb\n\n", out)
+
+    code, out, _ = run("lines", path)
+    check("lines", out == f"{len(data.splitlines())} {path}\n", out)
+    code, out, _ = run("lines", "-", stdin=b"a\r\nb\rc\n\nd")
+    check("lines mixed endings", out == "5 -\n", out)
+    code, out, _ = run("lines", "-", stdin=b"")
+    check("lines empty", out == "0 -\n", out)
+
+    code, _, err = run("count", "x", "-", stdin=b"ok\xffbad")
+    check("count invalid UTF-8", code == 1 and "invalid UTF-8 at byte 2" in err, err)
+    code, out, _ = run("count", "--binary", "bad", "-", stdin=b"ok\xffbad")
+    check("count --binary", code == 0 and out == "1 -\n", out)
+    code, _, err = run("count", "", path)
+    check("count empty pattern", code == 2 and "empty" in err, err)
+    code, _, err = run("find", b"\xffx", path)
+    check("find invalid pattern", code == 2 and "not valid UTF-8" in err, err)
+    code, _, err = run("lines", os.path.join(tmp, "missing"))
+    check("lines missing file", code == 2 and "No such file" in err, err)
+    code, _, err = run("split", "x")
+    check("split without file", code == 2 and "usage" in err, err)
+
+
 def main():
     tmp = tempfile.mkdtemp()
     good = os.path.join(tmp, "good.txt")
@@ -98,6 +159,8 @@ def main():
         with open(good, "rb") as f:
             check("hash seed equals xxh3_64",
                   out3.split()[0] == xxhash.xxh3_64_hexdigest(f.read(), seed=16), out3)
+
+    text_commands(tmp)
 
     for failure in failures:
         print("FAIL", failure)

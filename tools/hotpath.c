@@ -2,10 +2,13 @@
  * hotpath — the command-line tool. Links the shared library like any C user would.
  *
  *   hotpath version | cpu | validate FILE... | hash [--seed N] FILE...
+ *   hotpath count PATTERN FILE... | find PATTERN FILE... | split SEP FILE... | lines FILE...
  *
  * Files are streamed in fixed chunks (never loaded whole); "-" is standard input.
- * Exit status: 0 success, 1 a file failed the check (validate), 2 usage or I/O error.
+ * Exit status: 0 success, 1 a file failed the check (validate, invalid UTF-8) or find
+ * matched nothing, 2 usage or I/O error.
  */
+#include "cli.h"
 #include "hotpath.h"
 
 #include <errno.h>
@@ -14,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CHUNK = 1 << 20, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+enum { CHUNK = CLI_CHUNK }; /* hash reads in chunks of this size */
 
 static const char *const main_usage =
     "usage: hotpath <command> [options] [args]\n"
@@ -24,6 +27,10 @@ static const char *const main_usage =
     "  cpu                print CPU features and the SIMD level in use\n"
     "  validate FILE...   check that files are valid UTF-8\n"
     "  hash FILE...       print the XXH3-64 hash of each file\n"
+    "  count PATTERN FILE...  count occurrences of PATTERN\n"
+    "  find PATTERN FILE...   print offsets (or --lines) of PATTERN\n"
+    "  split SEP FILE...  print the pieces between separators\n"
+    "  lines FILE...      count lines\n"
     "\n"
     "Run 'hotpath <command> --help' for a command's options. FILE '-' is stdin.\n";
 
@@ -43,72 +50,27 @@ static const char *const hash_usage =
     "  --seed N   hash with seed N (decimal or 0x hex), default 0\n"
     "Exit status: 0 success, 2 usage or read error.\n";
 
-static int is_help(const char *arg) { return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0; }
-
-static FILE *open_input(const char *path) {
-    if (strcmp(path, "-") == 0) return stdin;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) fprintf(stderr, "hotpath: %s: %s\n", path, strerror(errno));
-    return f;
-}
-
-static void close_input(FILE *f) {
-    if (f != stdin) fclose(f);
-}
-
-/* Length of the prefix of buf[0..len) that ends on a character boundary: a UTF-8
- * sequence cut by the chunk end is held back for the next chunk. Invalid bytes are
- * never held back (the validator reports them). */
-static size_t complete_prefix(const unsigned char *buf, size_t len) {
-    size_t back = 0;
-    while (back < 3 && back < len && (buf[len - 1 - back] & 0xC0) == 0x80) back++;
-    if (back == len) return len;
-    unsigned char lead = buf[len - 1 - back];
-    size_t need = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead <= 0xEF ? 3
-                : lead >= 0xC2 && lead <= 0xDF ? 2 : 1;
-    return need > back + 1 ? len - 1 - back : len;
-}
-
 /* Returns 0 valid, 1 invalid, 2 read error. */
-static int validate_one(const char *path, int quiet, unsigned char *buf) {
-    FILE *f = open_input(path);
-    if (f == NULL) return EXIT_USAGE;
-    size_t carry = 0;
-    uint64_t base = 0; /* file offset of buf[0] */
-    int result = 0;
-    for (;;) {
-        size_t got = fread(buf + carry, 1, CHUNK, f);
-        if (ferror(f)) {
-            fprintf(stderr, "hotpath: %s: read error\n", path);
-            result = EXIT_USAGE;
-            break;
-        }
-        size_t len = carry + got;
-        int last = got == 0 || feof(f);
-        size_t upto = last ? len : complete_prefix(buf, len);
-        size_t bad = 0;
-        if (hp_utf8_validate((const char *)buf, upto, &bad) != HP_OK) {
-            const char *msg = hp_last_error_message();
-            const char *why = strstr(msg, ": ");
-            printf("%s: invalid UTF-8 at byte %" PRIu64 "%s\n", path, base + bad,
-                   why ? why : "");
-            result = EXIT_INVALID;
-            break;
-        }
-        if (last) break;
-        carry = len - upto;
-        memmove(buf, buf + upto, carry);
-        base += upto;
+static int validate_one(const char *path, int quiet) {
+    cli_stream s;
+    int rc = cli_stream_open(&s, path, 1);
+    if (rc) return rc;
+    size_t keep = 0;
+    while ((rc = cli_stream_fill(&s, keep)) > 0) keep = s.eof ? s.len : s.avail;
+    if (rc < 0) rc = -rc;
+    if (rc == EXIT_INVALID) {
+        printf("%s: invalid UTF-8 at byte %" PRIu64 "%s\n", path, s.bad_offset, s.why);
+    } else if (rc == 0 && !quiet) {
+        printf("%s: ok\n", path);
     }
-    if (result == 0 && !quiet) printf("%s: ok\n", path);
-    close_input(f);
-    return result;
+    cli_stream_close(&s);
+    return rc;
 }
 
 static int cmd_validate(int argc, char **argv) {
     int quiet = 0, first = 0, status = 0;
     for (first = 0; first < argc && argv[first][0] == '-' && argv[first][1] != '\0'; first++) {
-        if (is_help(argv[first])) {
+        if (cli_is_help(argv[first])) {
             fputs(validate_usage, stdout);
             return 0;
         } else if (strcmp(argv[first], "-q") == 0 || strcmp(argv[first], "--quiet") == 0) {
@@ -122,24 +84,21 @@ static int cmd_validate(int argc, char **argv) {
         fputs(validate_usage, stderr);
         return EXIT_USAGE;
     }
-    unsigned char *buf = malloc(CHUNK + 4);
-    if (buf == NULL) return EXIT_USAGE;
     for (int i = first; i < argc; i++) {
-        int r = validate_one(argv[i], quiet, buf);
+        int r = validate_one(argv[i], quiet);
         if (r > status) status = r;
     }
-    free(buf);
     return status;
 }
 
 static int hash_one(const char *path, uint64_t seed, hp_hasher64 *h, char *buf) {
-    FILE *f = open_input(path);
+    FILE *f = cli_open(path);
     if (f == NULL) return EXIT_USAGE;
     hp_hasher64_reset(h, seed);
     size_t got;
     while ((got = fread(buf, 1, CHUNK, f)) > 0) hp_hasher64_update(h, buf, got);
     int bad = ferror(f);
-    close_input(f);
+    cli_close(f);
     if (bad) {
         fprintf(stderr, "hotpath: %s: read error\n", path);
         return EXIT_USAGE;
@@ -154,7 +113,7 @@ static int cmd_hash(int argc, char **argv) {
     uint64_t seed = 0;
     int first;
     for (first = 0; first < argc && argv[first][0] == '-' && argv[first][1] != '\0'; first++) {
-        if (is_help(argv[first])) {
+        if (cli_is_help(argv[first])) {
             fputs(hash_usage, stdout);
             return 0;
         } else if (strcmp(argv[first], "--seed") == 0 && first + 1 < argc) {
@@ -192,7 +151,7 @@ static int cmd_hash(int argc, char **argv) {
 }
 
 static int cmd_version(int argc, char **argv) {
-    if (argc > 0 && is_help(argv[0])) {
+    if (argc > 0 && cli_is_help(argv[0])) {
         puts("usage: hotpath version\n\nPrint the version of the loaded library.");
         return 0;
     }
@@ -201,7 +160,7 @@ static int cmd_version(int argc, char **argv) {
 }
 
 static int cmd_cpu(int argc, char **argv) {
-    if (argc > 0 && is_help(argv[0])) {
+    if (argc > 0 && cli_is_help(argv[0])) {
         puts("usage: hotpath cpu\n\nPrint the CPU features hotpath detected, the best SIMD level\n"
              "this CPU supports and the level in use (HOTPATH_SIMD can lower it).");
         return 0;
@@ -231,7 +190,7 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (is_help(cmd) || strcmp(cmd, "help") == 0) {
+    if (cli_is_help(cmd) || strcmp(cmd, "help") == 0) {
         fputs(main_usage, stdout);
         return 0;
     }
@@ -239,7 +198,9 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(int, char **);
-    } cmds[] = {{"version", cmd_version}, {"cpu", cmd_cpu}, {"validate", cmd_validate}, {"hash", cmd_hash}};
+    } cmds[] = {{"version", cmd_version}, {"cpu", cmd_cpu}, {"validate", cmd_validate}, {"hash", cmd_hash},
+                 {"count", cmd_count},     {"find", cmd_find},  {"split", cmd_split},
+                 {"lines", cmd_lines}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name) == 0) return cmds[i].run(argc - 2, argv + 2);
     }

@@ -63,6 +63,295 @@ HP_API size_t hp_utf8_to_utf32_bound(size_t len);
 HP_API hp_status hp_utf8_to_utf32(uint32_t *out, size_t capacity, size_t *out_len,
                                   const char *s, size_t len);
 
+/*
+ * hp_ascii_prefix — length of the longest prefix of s[0..len) that is all ASCII
+ * (bytes < 0x80); equal to len exactly when s is ASCII. Value-returning: for s NULL
+ * with len > 0 (HP_EINVAL) or len > HP_MAX_LEN (HP_EOVERFLOW) it returns 0 and records
+ * the status for hp_last_error_status(). SIMD (AVX2) when available. Thread-safe.
+ */
+HP_API size_t hp_ascii_prefix(const char *s, size_t len);
+
+/*
+ * hp_utf8_count — number of code points in UTF-8 text (validating it).
+ *
+ * out:    OUT, the count on HP_OK; the offset of the first bad byte on HP_EUTF8.
+ * s, len: UTF-8 input (borrowed).
+ * Returns HP_OK; HP_EUTF8; HP_EINVAL (NULL out, or NULL s with len > 0); HP_EOVERFLOW.
+ * Thread-safe; allocates nothing.
+ */
+HP_API hp_status hp_utf8_count(size_t *out, const char *s, size_t len);
+
+/*
+ * hp_utf8_offset_to_index — convert byte offsets into UTF-8 text to code-point indices
+ * (so Python callers can slice str with results computed on the UTF-8 bytes).
+ *
+ * offsets:  IN/OUT, n byte offsets in ascending order, each <= len and on a character
+ *           boundary; each is replaced by the number of code points before it.
+ * s, len:   the UTF-8 text the offsets refer to (assumed valid: validate it first).
+ * Returns HP_OK; HP_EINVAL for NULL arguments (with n or len > 0), offsets that
+ * decrease, exceed len, or fall inside a character (the message names the index).
+ * Thread-safe; allocates nothing.
+ */
+HP_API hp_status hp_utf8_offset_to_index(int64_t *offsets, size_t n, const char *s, size_t len);
+
+/*
+ * hp_utf32_to_utf8_bound — the most bytes hp_utf32_to_utf8 can write for n code points (4n).
+ * Saturates at SIZE_MAX.
+ */
+HP_API size_t hp_utf32_to_utf8_bound(size_t n);
+
+/*
+ * hp_utf32_to_utf8 — encode code points as UTF-8 (caller-buffer pattern).
+ *
+ * out, capacity: OUT, caller buffer of `capacity` bytes (out may be NULL if capacity is 0).
+ * out_len:       OUT, required: bytes written on HP_OK; bytes needed on HP_EBUFSIZE;
+ *                the index of the bad code point on HP_ERANGE; 0 on other errors.
+ * cps, n:        the code points (borrowed).
+ * Returns HP_OK; HP_EBUFSIZE; HP_ERANGE for a surrogate (U+D800..U+DFFF) or a value
+ * above U+10FFFF ("code point 0x110000 at index 3 is not a Unicode scalar value");
+ * HP_EINVAL for NULL out_len / cps with n > 0 / out with capacity > 0; HP_EOVERFLOW.
+ * Thread-safe; allocates nothing.
+ */
+HP_API hp_status hp_utf32_to_utf8(char *out, size_t capacity, size_t *out_len,
+                                  const uint32_t *cps, size_t n);
+
+/* ---------------------------------------------------------------- case mapping */
+
+/*
+ * Case mapping of UTF-8 text with the full Unicode mappings (one code point may map to
+ * up to three), from tables generated from Python's unicodedata by
+ * scripts/gen_unicode_tables.py; hp_unicode_version() names the Unicode version.
+ * ASCII runs take a SIMD fast path.
+ *
+ *   hp_utf8_casefold        — as Python's str.casefold()
+ *   hp_utf8_lower           — as str.lower() (including U+0130 -> "i̇" and the final
+ *                             sigma rule: Σ becomes ς at the end of a word)
+ *   hp_utf8_upper           — as str.upper()
+ *   hp_utf8_default_process — exactly rapidfuzz.utils.default_process: every character
+ *                             that is not alphanumeric in RapidFuzz's own table becomes a
+ *                             space, letters are lowercased with RapidFuzz's simple
+ *                             (one-to-one) mapping, then leading and trailing whitespace
+ *                             is trimmed.
+ *
+ * All four use the caller-buffer pattern:
+ * out, capacity: OUT, caller buffer (out may be NULL when capacity is 0).
+ * out_len:       OUT, required: bytes written on HP_OK; bytes needed on HP_EBUFSIZE;
+ *                offset of the first bad byte on HP_EUTF8; 0 otherwise.
+ * s, len:        UTF-8 input (borrowed; must not overlap out).
+ * Returns HP_OK; HP_EBUFSIZE; HP_EUTF8; HP_EINVAL (NULL out_len, NULL s with len > 0,
+ * NULL out with capacity > 0); HP_EOVERFLOW. Thread-safe; allocate nothing.
+ */
+HP_API hp_status hp_utf8_casefold(char *out, size_t capacity, size_t *out_len, const char *s,
+                                  size_t len);
+HP_API hp_status hp_utf8_lower(char *out, size_t capacity, size_t *out_len, const char *s,
+                               size_t len);
+HP_API hp_status hp_utf8_upper(char *out, size_t capacity, size_t *out_len, const char *s,
+                               size_t len);
+HP_API hp_status hp_utf8_default_process(char *out, size_t capacity, size_t *out_len,
+                                         const char *s, size_t len);
+
+/*
+ * hp_utf8_case_bound — the most bytes any of the four case functions above can write
+ * for len input bytes (len times the largest expansion in the tables, 3). Saturates.
+ */
+HP_API size_t hp_utf8_case_bound(size_t len);
+
+/*
+ * hp_unicode_version — the Unicode version of the case and property tables, e.g. "15.0.0".
+ * A static string.
+ */
+HP_API const char *hp_unicode_version(void);
+
+/* ---------------------------------------------------------------- search */
+
+/*
+ * Substring search over raw bytes (haystack h[0..hlen), needle n[0..nlen)), with
+ * Python's semantics for the empty needle: it is found at every position 0..hlen.
+ * Results are byte offsets. Every function: HP_EINVAL for a NULL OUT pointer or a NULL
+ * input with a non-zero length, HP_EOVERFLOW for a length above HP_MAX_LEN.
+ * Thread-safe; allocate nothing unless they say so.
+ *
+ * hp_find  — OUT *out = offset of the first occurrence, or -1 (bytes.find).
+ * hp_rfind — OUT *out = offset of the last occurrence, or -1 (bytes.rfind).
+ * hp_count — OUT *out = number of occurrences; overlapping = 0 counts non-overlapping
+ *            ones left to right (bytes.count), 1 counts every start position.
+ */
+HP_API hp_status hp_find(int64_t *out, const char *h, size_t hlen, const char *n, size_t nlen);
+HP_API hp_status hp_rfind(int64_t *out, const char *h, size_t hlen, const char *n, size_t nlen);
+HP_API hp_status hp_count(uint64_t *out, const char *h, size_t hlen, const char *n, size_t nlen,
+                          int overlapping);
+
+/*
+ * hp_find_all — offsets of all occurrences, in increasing order (caller-buffer pattern).
+ *
+ * out, capacity: OUT, caller array of `capacity` offsets (NULL if capacity is 0).
+ * out_count:     OUT, required: offsets written on HP_OK; offsets needed on HP_EBUFSIZE.
+ * overlapping:   as for hp_count.
+ * Returns HP_OK; HP_EBUFSIZE ("output needs N offsets, capacity M"); HP_EINVAL;
+ * HP_EOVERFLOW.
+ */
+HP_API hp_status hp_find_all(int64_t *out, size_t capacity, size_t *out_count, const char *h,
+                             size_t hlen, const char *n, size_t nlen, int overlapping);
+
+/*
+ * hp_find_all_bound — the most offsets hp_find_all can return: hlen - nlen + 1, or 0 if
+ * nlen > hlen (hlen + 1 for an empty needle).
+ */
+HP_API size_t hp_find_all_bound(size_t hlen, size_t nlen);
+
+/*
+ * hp_find_all_alloc — hp_find_all into a library-allocated array.
+ * out:       OUT, receives the array (NULL when there are no matches); release it
+ *            with hp_free().
+ * out_count: OUT, the number of offsets.
+ * Returns as hp_find_all, plus HP_ENOMEM; on error *out is NULL and *out_count 0.
+ */
+HP_API hp_status hp_find_all_alloc(int64_t **out, size_t *out_count, const char *h, size_t hlen,
+                                   const char *n, size_t nlen, int overlapping);
+
+/*
+ * hp_starts_with / hp_ends_with — 1 if h begins / ends with p, else 0. Value-returning:
+ * a NULL pointer with a non-zero length returns 0 and records HP_EINVAL.
+ */
+HP_API int hp_starts_with(const char *h, size_t hlen, const char *p, size_t plen);
+HP_API int hp_ends_with(const char *h, size_t hlen, const char *p, size_t plen);
+
+/*
+ * hp_find_byteset / hp_rfind_byteset — OUT *out = offset of the first / last byte of h
+ * that is one of set[0..set_len) (as strpbrk / strcspn with explicit lengths), or -1.
+ * An empty set never matches.
+ */
+HP_API hp_status hp_find_byteset(int64_t *out, const char *h, size_t hlen, const char *set,
+                                 size_t set_len);
+HP_API hp_status hp_rfind_byteset(int64_t *out, const char *h, size_t hlen, const char *set,
+                                  size_t set_len);
+
+/* ---------------------------------------------------------------- split and tokenize */
+
+/* What separates the pieces in hp_split_spans / hp_split_batch. */
+typedef enum hp_split_mode {
+    HP_SPLIT_SEP = 0,          /* every occurrence of sep, empty pieces kept (bytes.split(sep)) */
+    HP_SPLIT_ANY_BYTE = 1,     /* every byte that is in the set sep, empty pieces kept */
+    HP_SPLIT_WHITESPACE = 2,   /* runs of ASCII whitespace " \t\n\v\f\r", no empty pieces,
+                                  leading/trailing whitespace ignored (bytes.split()) */
+    HP_SPLIT_UNICODE_SPACE = 3,/* runs of Unicode whitespace in UTF-8 text (str.split());
+                                  HP_EUTF8 on invalid text */
+    HP_SPLIT_LINES = 4,        /* lines ended by "\n", "\r\n" or "\r"; no empty last piece
+                                  after a final line break (bytes.splitlines()) */
+    HP_SPLIT_WORDS = 5         /* word tokens: maximal runs of Unicode alphanumerics and '_'
+                                  in UTF-8 text (re.findall(r"\w+")); HP_EUTF8 on invalid */
+} hp_split_mode;
+
+/*
+ * hp_split_bound — the most pieces any split mode can produce from len bytes (len + 1).
+ */
+HP_API size_t hp_split_bound(size_t len);
+
+/*
+ * hp_split_spans — split s into zero-copy spans (caller-buffer pattern, resumable).
+ *
+ * out, capacity: OUT, caller array of 2*capacity int64: piece i is s[out[2i] .. out[2i+1]).
+ *                (out may be NULL when capacity is 0.)
+ * out_count:     OUT, required: pieces written (HP_OK) or needed (HP_EBUFSIZE).
+ * resume:        IN/OUT, optional. NULL: split all of s; if the pieces do not fit,
+ *                HP_EBUFSIZE with the number needed. Non-NULL: start at byte *resume
+ *                (0 at first; always the start of a piece), write at most `capacity`
+ *                pieces, return HP_OK and set *resume to where the next call continues,
+ *                or to SIZE_MAX once the last piece is written. Iterating this way
+ *                yields exactly the pieces of one call with resume = NULL.
+ * s, len:        the input (borrowed).
+ * mode:          an hp_split_mode.
+ * sep, sep_len:  the separator (HP_SPLIT_SEP, non-empty) or byte set (HP_SPLIT_ANY_BYTE,
+ *                non-empty); ignored (may be NULL) for the other modes.
+ * maxsplit:      at most this many splits, the last piece holding the rest (as Python's
+ *                maxsplit; with resume, counted per call); negative for no limit.
+ *                HP_SPLIT_LINES and HP_SPLIT_WORDS ignore it.
+ * Returns HP_OK; HP_EBUFSIZE; HP_EINVAL (bad mode, empty sep where needed, NULL
+ * pointers, *resume > len); HP_EUTF8 (Unicode modes); HP_EOVERFLOW. Thread-safe.
+ */
+HP_API hp_status hp_split_spans(int64_t *out, size_t capacity, size_t *out_count, size_t *resume,
+                                const char *s, size_t len, int mode, const char *sep,
+                                size_t sep_len, int64_t maxsplit);
+
+/*
+ * hp_split_batch — the same pieces, copied into a new batch (library-allocated pattern;
+ * release with hp_strings_free). hp_split(out, s, len, sep, sep_len, maxsplit) is
+ * hp_split_batch with HP_SPLIT_SEP. Returns as hp_split_spans (no HP_EBUFSIZE) plus
+ * HP_ENOMEM; *out is NULL on error.
+ */
+HP_API hp_status hp_split_batch(hp_strings **out, const char *s, size_t len, int mode,
+                                const char *sep, size_t sep_len, int64_t maxsplit);
+
+/* ---------------------------------------------------------------- transform */
+
+/*
+ * hp_replace_bound — the most bytes hp_replace can write (Python's bytes.replace
+ * semantics, an empty `old` inserting `new` before every byte and at the end).
+ * Returns SIZE_MAX if the size would overflow.
+ */
+HP_API size_t hp_replace_bound(size_t len, size_t old_len, size_t new_len);
+
+/*
+ * hp_replace — s with occurrences of old replaced by new, left to right, not
+ * overlapping, at most max_count of them (negative: all), as bytes.replace(old, new,
+ * count) (caller-buffer pattern).
+ *
+ * out, capacity: OUT, caller buffer (NULL if capacity is 0); must not overlap the inputs.
+ * out_len:       OUT, required: bytes written (HP_OK) or needed exactly (HP_EBUFSIZE).
+ * Returns HP_OK; HP_EBUFSIZE; HP_EINVAL; HP_EOVERFLOW. Thread-safe; allocates nothing.
+ */
+HP_API hp_status hp_replace(char *out, size_t capacity, size_t *out_len, const char *s,
+                            size_t len, const char *old, size_t old_len, const char *new_,
+                            size_t new_len, int64_t max_count);
+
+/*
+ * hp_replace_alloc — hp_replace into a library-allocated buffer of exactly the result
+ * size (plus a NUL after it, not counted). Release *out with hp_free(). On error *out
+ * is NULL. Returns as hp_replace (no HP_EBUFSIZE) plus HP_ENOMEM.
+ */
+HP_API hp_status hp_replace_alloc(char **out, size_t *out_len, const char *s, size_t len,
+                                  const char *old, size_t old_len, const char *new_,
+                                  size_t new_len, int64_t max_count);
+
+/*
+ * hp_join — the strings of a batch with sep between them (sep.join(list)) into a caller
+ * buffer. out_len: OUT, bytes written (HP_OK) or needed (HP_EBUFSIZE).
+ * Returns HP_OK; HP_EBUFSIZE; HP_EINVAL (NULL out_len, malformed batch, ...);
+ * HP_EOVERFLOW. Thread-safe; allocates nothing.
+ */
+HP_API hp_status hp_join(char *out, size_t capacity, size_t *out_len, const hp_strings *batch,
+                         const char *sep, size_t sep_len);
+
+/* n-gram units for hp_ngram_spans / hp_ngram_hashes. */
+typedef enum hp_ngram_unit {
+    HP_NGRAM_BYTES = 0, /* n consecutive bytes */
+    HP_NGRAM_CHARS = 1, /* n consecutive code points of UTF-8 text (HP_EUTF8 if invalid) */
+    HP_NGRAM_WORDS = 2  /* n consecutive word tokens (as HP_SPLIT_WORDS) */
+} hp_ngram_unit;
+
+/*
+ * hp_ngram_spans — the n-grams (shingles) of s as spans, in order (caller-buffer pattern).
+ *
+ * out, capacity: OUT, caller array of 2*capacity int64; n-gram i is s[out[2i] .. out[2i+1])
+ *                (for words, from the first word's start to the last word's end).
+ * out_count:     OUT, required: n-grams written (HP_OK) or needed (HP_EBUFSIZE). Fewer
+ *                than n units give no n-grams.
+ * unit, n:       an hp_ngram_unit, and n >= 1 (HP_EINVAL otherwise).
+ * Returns HP_OK; HP_EBUFSIZE; HP_EINVAL; HP_EUTF8; HP_EOVERFLOW. Thread-safe.
+ */
+HP_API hp_status hp_ngram_spans(int64_t *out, size_t capacity, size_t *out_count, const char *s,
+                                size_t len, int unit, size_t n);
+
+/*
+ * hp_ngram_hashes — hp_hash64 of each n-gram with seed, in order (caller-buffer pattern:
+ * capacity hashes; *out_count written or needed). A byte or character n-gram hashes its
+ * bytes; a word n-gram hashes its words joined by one space (so "a  b" and "a b" give
+ * the same 2-gram hash: hp_hash64(" ".join(words[i:i+n]))).
+ * Returns as hp_ngram_spans. Thread-safe; allocates nothing.
+ */
+HP_API hp_status hp_ngram_hashes(uint64_t *out, size_t capacity, size_t *out_count,
+                                 const char *s, size_t len, int unit, size_t n, uint64_t seed);
+
 /* ---------------------------------------------------------------- hashing */
 
 /*
@@ -75,6 +364,22 @@ HP_API hp_status hp_utf8_to_utf32(uint32_t *out, size_t capacity, size_t *out_le
  * HP_EOVERFLOW for hp_last_error_status(). Thread-safe; allocates nothing.
  */
 HP_API uint64_t hp_hash64(const char *data, size_t len, uint64_t seed);
+
+/*
+ * hp_u128 — a 128-bit value as two 64-bit halves (plain data, versioned on purpose).
+ * Python's xxhash.xxh3_128_intdigest is (high << 64) | low.
+ */
+typedef struct hp_u128 {
+    uint64_t low;
+    uint64_t high;
+} hp_u128;
+
+/*
+ * hp_hash128 — 128-bit hash, bit-identical to XXH3-128 (XXH3_128bits_withSeed).
+ * Value-returning like hp_hash64: data NULL with len > 0 or len > HP_MAX_LEN returns
+ * {0, 0} and records the status. Thread-safe; allocates nothing.
+ */
+HP_API hp_u128 hp_hash128(const char *data, size_t len, uint64_t seed);
 
 /*
  * hp_hasher64 — streaming form of hp_hash64 (opaque handle pattern). Feeding the same

@@ -1,9 +1,9 @@
 /*
- * XXH3-64 hashing: one shot, streaming and batched.
+ * XXH3-64 hashing (one shot, streaming and batched) and one-shot XXH3-128.
  *
  * Written from the xxHash specification (doc/xxhash_spec.md, "XXH3 Algorithm
- * Description"); the output is bit-identical to XXH3_64bits_withSeed. The algorithm
- * has three regimes:
+ * Description"); the output is bit-identical to XXH3_64bits_withSeed and
+ * XXH3_128bits_withSeed. The algorithm has three regimes:
  *
  *   0..16 bytes     a few loads and multiplies per length class (empty, 1-3, 4-8, 9-16);
  *   17..240 bytes   16-byte "mix" steps, each a 64x64->128 multiply of data xor secret,
@@ -28,6 +28,13 @@
  * after each 16th, then the last-stripe step": this is the spec's blocks-then-last-
  * block loop written so that the streaming hasher can run it incrementally (it may
  * consume a stripe only once it knows at least one more byte follows).
+ *
+ * XXH3-128 shares everything with the 64-bit hash except the final steps: the short
+ * classes have their own formulas (wider products, both halves avalanched), 17..240
+ * bytes keep two accumulators fed by pairs of mix steps that also cross-xor the other
+ * chunk's data, and long inputs run the very same stripe accumulation (so the same
+ * scalar/SSE2/AVX2 kernels) and merge the eight accumulators twice, with different
+ * secret offsets and initial values, for the low and high halves.
  */
 #include "internal/common.h"
 #include "internal/pool.h"
@@ -112,6 +119,23 @@ static inline uint64_t mul128_fold64(uint64_t a, uint64_t b) {
     return lo ^ hi;
 }
 #endif
+
+/* The full 64x64 -> 128-bit product as two halves. */
+static inline void mul128(uint64_t a, uint64_t b, uint64_t *lo, uint64_t *hi) {
+#if defined(__SIZEOF_INT128__)
+    u128 p = (u128)a * b;
+    *lo = (uint64_t)p;
+    *hi = (uint64_t)(p >> 64);
+#else
+    uint64_t lo_lo = (a & 0xFFFFFFFFu) * (b & 0xFFFFFFFFu);
+    uint64_t hi_lo = (a >> 32) * (b & 0xFFFFFFFFu);
+    uint64_t lo_hi = (a & 0xFFFFFFFFu) * (b >> 32);
+    uint64_t hi_hi = (a >> 32) * (b >> 32);
+    uint64_t cross = (lo_lo >> 32) + (hi_lo & 0xFFFFFFFFu) + lo_hi;
+    *hi = (hi_lo >> 32) + (cross >> 32) + hi_hi;
+    *lo = (cross << 32) | (lo_lo & 0xFFFFFFFFu);
+#endif
+}
 
 static inline uint64_t avalanche_xxh64(uint64_t x) {
     x ^= x >> 33;
@@ -506,12 +530,9 @@ static void consume_stripes(const kernels *k, uint64_t acc[8], size_t *stripe_in
     *stripe_in_block = nstripes;
 }
 
-/* The last stripe (final 64 input bytes) and the merge of the eight accumulators. */
-static uint64_t finish_long(const kernels *k, uint64_t acc[8], const uint8_t *last_stripe,
-                            const uint8_t *secret, uint64_t total_len) {
-    k->accumulate(acc, last_stripe, secret + LAST_STRIPE_OFFSET, 1);
-    const uint8_t *s = secret + MERGE_OFFSET;
-    uint64_t result = total_len * PRIME64_1;
+/* The spec's finalMerge: the eight accumulators against 64 secret bytes at s. */
+static uint64_t merge_accs(const uint64_t acc[8], const uint8_t *s, uint64_t init) {
+    uint64_t result = init;
     for (size_t i = 0; i < 4; i++) {
         result += mul128_fold64(acc[2 * i] ^ hp__load64(s + 16 * i),
                                 acc[2 * i + 1] ^ hp__load64(s + 16 * i + 8));
@@ -519,13 +540,27 @@ static uint64_t finish_long(const kernels *k, uint64_t acc[8], const uint8_t *la
     return avalanche_xxh3(result);
 }
 
+/* The last stripe (final 64 input bytes) and the merge of the eight accumulators. */
+static uint64_t finish_long(const kernels *k, uint64_t acc[8], const uint8_t *last_stripe,
+                            const uint8_t *secret, uint64_t total_len) {
+    k->accumulate(acc, last_stripe, secret + LAST_STRIPE_OFFSET, 1);
+    return merge_accs(acc, secret + MERGE_OFFSET, total_len * PRIME64_1);
+}
+
+/* All the stripes of a long input, the last one included: acc is ready to merge. */
+static void accumulate_long(const kernels *k, uint64_t acc[8], const uint8_t *in, size_t len,
+                            const uint8_t *secret) {
+    memcpy(acc, acc_init, sizeof acc_init);
+    size_t pos = 0;
+    consume_stripes(k, acc, &pos, in, (len - 1) / STRIPE_LEN, secret);
+    k->accumulate(acc, in + len - STRIPE_LEN, secret + LAST_STRIPE_OFFSET, 1);
+}
+
 static uint64_t hash_long(const kernels *k, const uint8_t *in, size_t len,
                           const uint8_t *secret) {
     uint64_t acc[8];
-    memcpy(acc, acc_init, sizeof acc);
-    size_t pos = 0;
-    consume_stripes(k, acc, &pos, in, (len - 1) / STRIPE_LEN, secret);
-    return finish_long(k, acc, in + len - STRIPE_LEN, secret, len);
+    accumulate_long(k, acc, in, len, secret);
+    return merge_accs(acc, secret + MERGE_OFFSET, (uint64_t)len * PRIME64_1);
 }
 
 /* hp_hash64 without argument checks. `long_secret` is the secret for inputs over 240
@@ -552,6 +587,140 @@ uint64_t hp_hash64(const char *data, size_t len, uint64_t seed) {
     uint8_t secret[SECRET_SIZE];
     derive_secret(secret, seed);
     return hash_long(pick_kernels(), in, len, secret);
+}
+
+/* ---------------------------------------------------------------- XXH3-128 */
+
+enum { MERGE_HIGH_OFFSET = SECRET_SIZE - 64 - 11, /* secretLength - 75 */
+       MIDSIZE128_LAST_OFFSET = MIDSIZE_LAST_OFFSET - 16 };
+
+static inline hp_u128 make_u128(uint64_t low, uint64_t high) {
+    hp_u128 r = {low, high};
+    return r;
+}
+
+static hp_u128 hash128_1to3(const uint8_t *in, size_t len, uint64_t seed) {
+    const uint8_t *s = default_secret;
+    uint32_t combined = (uint32_t)in[len - 1] | ((uint32_t)len << 8) | ((uint32_t)in[0] << 16) |
+                        ((uint32_t)in[len >> 1] << 24);
+    uint32_t swapped = bswap32(combined);
+    uint32_t rotated = (swapped << 13) | (swapped >> 19);
+    uint64_t low = ((uint64_t)(hp__load32(s) ^ hp__load32(s + 4)) + seed) ^ combined;
+    uint64_t high = ((uint64_t)(hp__load32(s + 8) ^ hp__load32(s + 12)) - seed) ^ rotated;
+    return make_u128(avalanche_xxh64(low), avalanche_xxh64(high));
+}
+
+static hp_u128 hash128_4to8(const uint8_t *in, size_t len, uint64_t seed) {
+    seed ^= (uint64_t)bswap32((uint32_t)seed) << 32;
+    uint64_t first = hp__load32(in), last = hp__load32(in + len - 4);
+    uint64_t v = ((hp__load64(default_secret + 16) ^ hp__load64(default_secret + 24)) + seed) ^
+                 (first | (last << 32));
+    uint64_t lo, hi;
+    mul128(v, PRIME64_1 + ((uint64_t)len << 2), &lo, &hi);
+    hi += lo << 1;
+    lo ^= hi >> 3;
+    lo ^= lo >> 35;
+    lo *= PRIME_MX2;
+    lo ^= lo >> 28;
+    return make_u128(lo, avalanche_xxh3(hi));
+}
+
+static hp_u128 hash128_9to16(const uint8_t *in, size_t len, uint64_t seed) {
+    const uint8_t *s = default_secret;
+    uint64_t first = hp__load64(in), last = hp__load64(in + len - 8);
+    uint64_t v1 = ((hp__load64(s + 32) ^ hp__load64(s + 40)) - seed) ^ first ^ last;
+    uint64_t v2 = ((hp__load64(s + 48) ^ hp__load64(s + 56)) + seed) ^ last;
+    uint64_t lo, hi;
+    mul128(v1, PRIME64_1, &lo, &hi);
+    lo += (uint64_t)(len - 1) << 54;
+    /* (high 32 bits of v2) << 32 plus (low 32 bits of v2) * PRIME32_2 */
+    hi += (v2 & UINT64_C(0xFFFFFFFF00000000)) + (v2 & 0xFFFFFFFFu) * PRIME32_2;
+    lo ^= bswap64(hi);
+    /* {lo, hi} * PRIME64_2 as a 128x64 -> 128-bit product */
+    uint64_t lo2, hi2;
+    mul128(lo, PRIME64_2, &lo2, &hi2);
+    hi2 += hi * PRIME64_2;
+    return make_u128(avalanche_xxh3(lo2), avalanche_xxh3(hi2));
+}
+
+static hp_u128 hash128_0to16(const uint8_t *in, size_t len, uint64_t seed) {
+    if (len > 8) return hash128_9to16(in, len, seed);
+    if (len >= 4) return hash128_4to8(in, len, seed);
+    if (len > 0) return hash128_1to3(in, len, seed);
+    const uint8_t *s = default_secret;
+    return make_u128(avalanche_xxh64(seed ^ hp__load64(s + 64) ^ hp__load64(s + 72)),
+                     avalanche_xxh64(seed ^ hp__load64(s + 80) ^ hp__load64(s + 88)));
+}
+
+/* The spec's mixTwoChunks: each accumulator takes one chunk's mix step, then is xored
+ * with the sum of the other chunk's two data words. */
+static inline void mix32(uint64_t acc[2], const uint8_t *a, const uint8_t *b,
+                         const uint8_t *secret, uint64_t seed) {
+    acc[0] += mix16(a, secret, seed);
+    acc[1] += mix16(b, secret + 16, seed);
+    acc[0] ^= hp__load64(b) + hp__load64(b + 8);
+    acc[1] ^= hp__load64(a) + hp__load64(a + 8);
+}
+
+static hp_u128 finish_mid128(const uint64_t acc[2], size_t len, uint64_t seed) {
+    uint64_t low = acc[0] + acc[1];
+    uint64_t high = acc[0] * PRIME64_1 + acc[1] * PRIME64_4 + ((uint64_t)len - seed) * PRIME64_2;
+    return make_u128(avalanche_xxh3(low), (uint64_t)0 - avalanche_xxh3(high));
+}
+
+/* 17..128 bytes: the pairs of the 64-bit variant, mixed together; the xor makes the
+ * order matter, and the spec goes from the innermost pair outwards. */
+static hp_u128 hash128_17to128(const uint8_t *in, size_t len, uint64_t seed) {
+    uint64_t acc[2] = {(uint64_t)len * PRIME64_1, 0};
+    size_t rounds = ((len - 1) >> 5) + 1;
+    for (size_t r = rounds; r-- > 0;) {
+        mix32(acc, in + 16 * r, in + len - 16 * (r + 1), default_secret + 32 * r, seed);
+    }
+    return finish_mid128(acc, len, seed);
+}
+
+/* 129..240 bytes: four 32-byte chunks, an avalanche of both accumulators, the remaining
+ * whole chunks against the secret shifted by 3, then the last 32 bytes (halves swapped,
+ * seed negated) at a fixed offset. */
+static hp_u128 hash128_129to240(const uint8_t *in, size_t len, uint64_t seed) {
+    const uint8_t *s = default_secret;
+    uint64_t acc[2] = {(uint64_t)len * PRIME64_1, 0};
+    size_t chunks = len >> 5;
+    for (size_t i = 0; i < 4; i++) mix32(acc, in + 32 * i, in + 32 * i + 16, s + 32 * i, seed);
+    acc[0] = avalanche_xxh3(acc[0]);
+    acc[1] = avalanche_xxh3(acc[1]);
+    for (size_t i = 4; i < chunks; i++) {
+        mix32(acc, in + 32 * i, in + 32 * i + 16, s + 32 * (i - 4) + 3, seed);
+    }
+    mix32(acc, in + len - 16, in + len - 32, s + MIDSIZE128_LAST_OFFSET, (uint64_t)0 - seed);
+    return finish_mid128(acc, len, seed);
+}
+
+static hp_u128 hash128_long(const kernels *k, const uint8_t *in, size_t len,
+                            const uint8_t *secret) {
+    uint64_t acc[8];
+    accumulate_long(k, acc, in, len, secret);
+    return make_u128(merge_accs(acc, secret + MERGE_OFFSET, (uint64_t)len * PRIME64_1),
+                     merge_accs(acc, secret + MERGE_HIGH_OFFSET, ~((uint64_t)len * PRIME64_2)));
+}
+
+hp_u128 hp_hash128(const char *data, size_t len, uint64_t seed) {
+    if (HP__UNLIKELY(len > HP_MAX_LEN)) {
+        hp__fail(HP_EOVERFLOW, "data length %zu exceeds HP_MAX_LEN", len);
+        return make_u128(0, 0);
+    }
+    if (HP__UNLIKELY(data == NULL && len > 0)) {
+        hp__fail(HP_EINVAL, "data is NULL but length is %zu", len);
+        return make_u128(0, 0);
+    }
+    const uint8_t *in = (const uint8_t *)data;
+    if (len <= 16) return hash128_0to16(in, len, seed);
+    if (len <= 128) return hash128_17to128(in, len, seed);
+    if (len <= MIDSIZE_MAX) return hash128_129to240(in, len, seed);
+    if (seed == 0) return hash128_long(pick_kernels(), in, len, default_secret);
+    uint8_t secret[SECRET_SIZE];
+    derive_secret(secret, seed);
+    return hash128_long(pick_kernels(), in, len, secret);
 }
 
 /* ---------------------------------------------------------------- streaming */

@@ -1,23 +1,176 @@
 /*
- * hp_split: bytes.split(sep, maxsplit) into a library-allocated batch.
+ * Splitting: hp_split_spans (zero-copy spans, resumable), hp_split_batch and hp_split
+ * (copies into a library-allocated batch).
  *
- * Two passes over the input: the first counts separators (memchr on the first
- * separator byte, then memcmp on the rest; non-overlapping, left to right, as Python),
- * the second fills the offsets. The struct, the count+1 offsets and a copy of the
- * pieces share one allocation, so hp_strings_free is one free and a caller cannot
- * leak half of a result. Separators are dropped from the copy, so the data is the
- * pieces back to back and offsets start at 0.
+ * Every mode is one "next piece" step over a small cursor (struct splitter): given
+ * where the previous piece stopped, find the next piece [b, e) and where the search
+ * continues. The drivers only differ in what they do with a piece: write it, count it,
+ * or copy it. Keeping the step per mode plain makes each mode read like the CPython
+ * loop it reproduces (Objects/stringlib/split.h):
+ *
+ *   SEP          memchr on the first separator byte, memcmp on the rest; matches are
+ *                non-overlapping, left to right. There is always a piece after the last
+ *                separator, so `done` marks the end rather than the position.
+ *   ANY_BYTE     memchr for a one-byte set, else a 256-bit membership bitmap.
+ *   WHITESPACE   bytes.split(): skip a run of " \t\n\v\f\r", take the run up to the
+ *                next one. With the maxsplit budget spent, the rest of the input (after
+ *                the whitespace that follows the last split) is one piece with its
+ *                trailing whitespace kept, exactly as Python.
+ *   UNICODE_SPACE and WORDS decode UTF-8 as they go (ASCII bytes by table, other
+ *                characters through hp__ucd_is_space / hp__ucd_is_alnum, the generated
+ *                tables), validating every character they step over, so a resumed
+ *                iteration validates each byte once instead of the whole input per call.
+ *                The part of the input the scan never steps over (the rest after
+ *                maxsplit) is validated in one go with the SIMD validator. Python's
+ *                re `\w` for str is exactly str.isalnum() plus '_' (checked over every
+ *                code point by the tests), so WORDS is re.findall(r"\w+").
+ *   LINES        bytes.splitlines(): the search for the next '\n' or '\r'. AVX2 scans
+ *                32 bytes per step (two vpcmpeqb, OR, vpmovmskb, tzcnt); the portable
+ *                path keeps two memchr cursors, one per byte, and only re-runs the one
+ *                that was consumed, so text without '\r' costs one memchr per line plus
+ *                one pass that finds no '\r' at all. A '\r' directly followed by '\n'
+ *                ends one line.
+ *
+ * Resuming (hp_split_spans with resume != NULL): a call stops when it has found one
+ * piece more than fits, and reports that piece's start; the next call restarts the
+ * step there. maxsplit counts the splits made by this call, so a caller continuing one
+ * split passes maxsplit minus the pieces it has received so far (every piece but the
+ * last one ends at a split).
+ *
+ * hp_split_batch makes two passes (count pieces and bytes, then copy) so the struct,
+ * the offsets and the pieces share one exact-size allocation: hp_strings_free is one
+ * free and a caller cannot leak half of a result.
  */
 #include "internal/common.h"
+#include "text/ucd.h"
+#include "text/utf8_internal.h"
 
 #include <string.h>
 
+#if HP_HAVE_X86_SIMD
+#include <immintrin.h>
+#define HP__AVX2 __attribute__((target("avx2")))
+#endif
+
+enum { MODE_COUNT = HP_SPLIT_WORDS + 1 };
+
+typedef struct splitter {
+    const unsigned char *s;
+    size_t len;
+    size_t pos;      /* where the search for the next piece begins */
+    int mode;
+    bool done;       /* SEP / ANY_BYTE: the piece that ends at len has been produced */
+    bool avx2;       /* LINES: use the AVX2 scan */
+    bool lf_known, cr_known;
+    size_t next_lf, next_cr; /* LINES, portable: next '\n' / '\r' at or after pos (or len) */
+    int64_t left;    /* splits still allowed; negative = no limit */
+    const unsigned char *sep;
+    size_t sep_len;
+    uint64_t set[4]; /* ANY_BYTE: membership bitmap */
+} splitter;
+
+/* ---------------------------------------------------------------- byte classes */
+
+/* bytes.isspace(): " \t\n\v\f\r". */
+static const uint64_t ASCII_SPACE = (1ULL << ' ') | (0x1FULL << '\t');
+/* str.isspace() below 0x80 adds the separators U+001C..U+001F. */
+static const uint64_t ASCII_USPACE = (1ULL << ' ') | (0x1FULL << '\t') | (0xFULL << 0x1C);
+
+static inline bool is_ascii_space(unsigned char c) { return c <= ' ' && ((ASCII_SPACE >> c) & 1); }
+static inline bool is_ascii_uspace(unsigned char c) {
+    return c <= ' ' && ((ASCII_USPACE >> c) & 1);
+}
+static inline bool is_ascii_word(unsigned char c) {
+    return (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10 || c == '_';
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* Validate s[from..to) with the best validator for this call; the message gives the
+ * absolute offset, as hp_utf8_validate would for the whole input. */
+static hp_status validate_range(const unsigned char *s, size_t from, size_t to) {
+    if (from >= to) return HP_OK;
+    size_t off = 0;
+    hp__utf8_error err;
+#if HP_HAVE_X86_SIMD
+    hp_simd level = hp__simd();
+    if (level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON) {
+        err = hp__utf8_validate_avx2(s + from, to - from, &off);
+    } else {
+        err = hp__utf8_validate_scalar(s + from, to - from, &off);
+    }
+#else
+    err = hp__utf8_validate_scalar(s + from, to - from, &off);
+#endif
+    if (err == HP__UTF8_OK) return HP_OK;
+    return hp__fail(HP_EUTF8, "invalid UTF-8 at byte %zu: %s", from + off,
+                    hp__utf8_error_reason(err));
+}
+
+/* Decode the multi-byte character led by s[0] (>= 0x80) with avail bytes left, checking
+ * it as RFC 3629 does; its width, or 0 if it is not valid UTF-8. */
+static inline unsigned decode_checked(const unsigned char *s, size_t avail, uint32_t *cp) {
+    unsigned char b0 = s[0];
+    if (b0 < 0xC2 || b0 > 0xF4) return 0;
+    if (avail < 2 || (s[1] & 0xC0) != 0x80) return 0;
+    if (b0 < 0xE0) {
+        *cp = ((uint32_t)(b0 & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (avail < 3 || (s[2] & 0xC0) != 0x80) return 0;
+    if (b0 < 0xF0) {
+        if ((b0 == 0xE0 && s[1] < 0xA0) || (b0 == 0xED && s[1] > 0x9F)) return 0;
+        *cp = ((uint32_t)(b0 & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+        return 3;
+    }
+    if (avail < 4 || (s[3] & 0xC0) != 0x80) return 0;
+    if ((b0 == 0xF0 && s[1] < 0x90) || (b0 == 0xF4 && s[1] > 0x8F)) return 0;
+    *cp = ((uint32_t)(b0 & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+          ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    return 4;
+}
+
+enum { CLASS_SPACE, CLASS_WORD };
+
+/*
+ * Step from i over characters that are (want = true) or are not (want = false) in the
+ * class; *stop = the first character that breaks the run, or len. Validates every
+ * character it steps over, and the one it stops at; an invalid one is reported with the
+ * validator's own reason (which rejects exactly what decode_checked rejects).
+ */
+static hp_status scan_class(const unsigned char *s, size_t len, size_t i, int cls, bool want,
+                            size_t *stop) {
+    while (i < len) {
+        unsigned char c = s[i];
+        unsigned width = 1;
+        bool in;
+        if (c < 0x80) {
+            in = cls == CLASS_WORD ? is_ascii_word(c) : is_ascii_uspace(c);
+        } else {
+            uint32_t cp = 0;
+            width = decode_checked(s + i, len - i, &cp);
+            if (width == 0) {
+                hp_status st = validate_range(s, i, len);
+                return st != HP_OK ? st : hp__fail(HP_EUTF8, "invalid UTF-8 at byte %zu", i);
+            }
+            in = cls == CLASS_WORD ? hp__ucd_is_alnum(cp) : hp__ucd_is_space(cp);
+        }
+        if (in != want) break;
+        i += width;
+    }
+    *stop = i;
+    return HP_OK;
+}
+
+/* ---------------------------------------------------------------- searches */
+
 /* Offset of the next occurrence of sep at or after `from`, or len if none. */
-static size_t find_sep(const char *s, size_t len, size_t from, const char *sep, size_t sep_len) {
+static size_t find_sep(const unsigned char *s, size_t len, size_t from, const unsigned char *sep,
+                       size_t sep_len) {
     if (sep_len > len) return len;
     const size_t last = len - sep_len; /* last start position that fits */
     while (from <= last) {
-        const char *p = memchr(s + from, (unsigned char)sep[0], last - from + 1);
+        const unsigned char *p = memchr(s + from, sep[0], last - from + 1);
         if (p == NULL) return len;
         size_t at = (size_t)(p - s);
         if (memcmp(p + 1, sep + 1, sep_len - 1) == 0) return at;
@@ -26,54 +179,320 @@ static size_t find_sep(const char *s, size_t len, size_t from, const char *sep, 
     return len;
 }
 
-static size_t count_pieces(const char *s, size_t len, const char *sep, size_t sep_len,
-                           int64_t maxsplit) {
-    size_t pieces = 1;
-    size_t pos = 0;
-    while (maxsplit < 0 || (int64_t)(pieces - 1) < maxsplit) {
-        size_t at = find_sep(s, len, pos, sep, sep_len);
-        if (at == len) break;
-        pieces++;
-        pos = at + sep_len;
+static size_t find_any(const splitter *sp, size_t from) {
+    if (sp->sep_len == 1) {
+        const unsigned char *p = memchr(sp->s + from, sp->sep[0], sp->len - from);
+        return p ? (size_t)(p - sp->s) : sp->len;
     }
-    return pieces;
+    for (size_t i = from; i < sp->len; i++) {
+        unsigned char c = sp->s[i];
+        if ((sp->set[c >> 6] >> (c & 63)) & 1) return i;
+    }
+    return sp->len;
 }
 
-hp_status hp_split(hp_strings **out, const char *s, size_t len, const char *sep, size_t sep_len,
-                   int64_t maxsplit) {
+#if HP_HAVE_X86_SIMD
+/* Bit i set where s[i] is '\n' or '\r', for the 64 bytes at s. */
+HP__AVX2 static inline uint64_t eol_mask64(const unsigned char *s) {
+    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)s);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
+    __m256i ma = _mm256_or_si256(_mm256_cmpeq_epi8(a, lf), _mm256_cmpeq_epi8(a, cr));
+    __m256i mb = _mm256_or_si256(_mm256_cmpeq_epi8(b, lf), _mm256_cmpeq_epi8(b, cr));
+    return (uint32_t)_mm256_movemask_epi8(ma) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(mb) << 32);
+}
+
+/* First '\n' or '\r' at or after from, or len (hp_split_batch's step). */
+HP__AVX2 static size_t find_eol_avx2(const unsigned char *s, size_t len, size_t from) {
+    size_t i = from;
+    for (; i + 64 <= len; i += 64) {
+        uint64_t m = eol_mask64(s + i);
+        if (m) return i + (size_t)__builtin_ctzll(m);
+    }
+    for (; i < len; i++) {
+        if (s[i] == '\n' || s[i] == '\r') return i;
+    }
+    return len;
+}
+
+/*
+ * The LINES driver of hp_split_spans, AVX2: each 64-byte block gives a mask of line
+ * breaks, and every set bit ends a line, so one load serves all the lines that end in
+ * the block (lines average a few dozen bytes; restarting a search per line would reload
+ * each block). A '\n' right after a '\r' has its bit too and is skipped because it lies
+ * before the start of the next line. Starts at *pos; writes the lines that fit in
+ * capacity and counts the rest, or with stop_when_full stops at the first line that
+ * does not fit and leaves its start in *pos (else *pos = len). Returns the count.
+ */
+HP__AVX2 static size_t lines_avx2(const unsigned char *s, size_t len, size_t *pos,
+                                  int64_t *out, size_t capacity, bool stop_when_full) {
+    size_t start = *pos, count = 0, i = start;
+    for (;; i += 64) {
+        uint64_t m;
+        if (i + 64 <= len) {
+            m = eol_mask64(s + i);
+        } else {
+            m = 0;
+            for (size_t k = i; k < len; k++) m |= (uint64_t)(s[k] == '\n' || s[k] == '\r') << (k - i);
+        }
+        while (m) {
+            size_t e = i + (size_t)__builtin_ctzll(m);
+            m &= m - 1;
+            if (e < start) continue;
+            if (count < capacity) {
+                out[2 * count] = (int64_t)start;
+                out[2 * count + 1] = (int64_t)e;
+            } else if (stop_when_full) {
+                *pos = start;
+                return count;
+            }
+            count++;
+            start = e + 1 + (s[e] == '\r' && e + 1 < len && s[e + 1] == '\n');
+        }
+        if (i + 64 >= len) break;
+    }
+    if (start < len) {
+        if (count < capacity) {
+            out[2 * count] = (int64_t)start;
+            out[2 * count + 1] = (int64_t)len;
+        } else if (stop_when_full) {
+            *pos = start;
+            return count;
+        }
+        count++;
+    }
+    *pos = len;
+    return count;
+}
+#endif
+
+static size_t memchr_or_len(const unsigned char *s, size_t len, size_t from, int c) {
+    const unsigned char *p = memchr(s + from, c, len - from);
+    return p ? (size_t)(p - s) : len;
+}
+
+/* First '\n' or '\r' at or after from (from < len), or len. */
+static size_t find_eol(splitter *sp, size_t from) {
+#if HP_HAVE_X86_SIMD
+    if (sp->avx2) return find_eol_avx2(sp->s, sp->len, from);
+#endif
+    if (!sp->lf_known || sp->next_lf < from) {
+        sp->next_lf = memchr_or_len(sp->s, sp->len, from, '\n');
+        sp->lf_known = true;
+    }
+    if (!sp->cr_known || sp->next_cr < from) {
+        sp->next_cr = memchr_or_len(sp->s, sp->len, from, '\r');
+        sp->cr_known = true;
+    }
+    return sp->next_lf < sp->next_cr ? sp->next_lf : sp->next_cr;
+}
+
+/* ---------------------------------------------------------------- the step */
+
+/* One step of every mode: 1 and the piece [*b, *e), 0 when there are no more pieces,
+ * or a negative hp_status (HP_EUTF8, message recorded). */
+static int next_piece(splitter *sp, size_t *b, size_t *e) {
+    const unsigned char *s = sp->s;
+    const size_t len = sp->len;
+    size_t i = sp->pos, j;
+    hp_status st;
+    switch (sp->mode) {
+    case HP_SPLIT_SEP:
+    case HP_SPLIT_ANY_BYTE:
+        if (sp->done) return 0;
+        j = sp->left == 0                  ? len
+            : sp->mode == HP_SPLIT_SEP ? find_sep(s, len, i, sp->sep, sp->sep_len)
+                                       : find_any(sp, i);
+        *b = i;
+        *e = j;
+        if (j == len) {
+            sp->done = true;
+        } else {
+            sp->pos = j + (sp->mode == HP_SPLIT_SEP ? sp->sep_len : 1);
+            if (sp->left > 0) sp->left--;
+        }
+        return 1;
+    case HP_SPLIT_LINES:
+        if (i >= len) return 0;
+        j = find_eol(sp, i);
+        *b = i;
+        *e = j;
+        sp->pos = j == len ? len : j + 1 + (s[j] == '\r' && j + 1 < len && s[j + 1] == '\n');
+        return 1;
+    case HP_SPLIT_WHITESPACE:
+        while (i < len && is_ascii_space(s[i])) i++;
+        if (i == len) {
+            sp->pos = len;
+            return 0;
+        }
+        j = len;
+        if (sp->left != 0) {
+            j = i + 1;
+            while (j < len && !is_ascii_space(s[j])) j++;
+            if (sp->left > 0) sp->left--;
+        }
+        *b = i;
+        *e = j;
+        sp->pos = j;
+        return 1;
+    case HP_SPLIT_UNICODE_SPACE:
+        if ((st = scan_class(s, len, i, CLASS_SPACE, true, &i)) != HP_OK) return st;
+        if (i == len) {
+            sp->pos = len;
+            return 0;
+        }
+        if (sp->left == 0) {
+            if ((st = validate_range(s, i, len)) != HP_OK) return st;
+            j = len;
+        } else {
+            if ((st = scan_class(s, len, i, CLASS_SPACE, false, &j)) != HP_OK) return st;
+            if (sp->left > 0) sp->left--;
+        }
+        *b = i;
+        *e = j;
+        sp->pos = j;
+        return 1;
+    default: /* HP_SPLIT_WORDS */
+        if ((st = scan_class(s, len, i, CLASS_WORD, false, &i)) != HP_OK) return st;
+        if (i == len) {
+            sp->pos = len;
+            return 0;
+        }
+        if ((st = scan_class(s, len, i, CLASS_WORD, true, &j)) != HP_OK) return st;
+        *b = i;
+        *e = j;
+        sp->pos = j;
+        return 1;
+    }
+}
+
+/* Check the arguments every driver shares and set up a cursor at the start of s. */
+static hp_status splitter_init(splitter *sp, const char *s, size_t len, int mode, const char *sep,
+                               size_t sep_len, int64_t maxsplit) {
+    HP_CHECK_INPUT(s, len, "s");
+    HP_RETURN_IF(mode < 0 || mode >= MODE_COUNT, HP_EINVAL, "unknown split mode %d", mode);
+    memset(sp, 0, sizeof *sp);
+    if (mode == HP_SPLIT_SEP || mode == HP_SPLIT_ANY_BYTE) {
+        HP_CHECK_INPUT(sep, sep_len, "sep");
+        HP_RETURN_IF(sep_len == 0, HP_EINVAL,
+                     mode == HP_SPLIT_SEP ? "empty separator" : "empty byte set");
+        sp->sep = (const unsigned char *)sep;
+        sp->sep_len = sep_len;
+        if (mode == HP_SPLIT_ANY_BYTE) {
+            for (size_t k = 0; k < sep_len; k++) {
+                unsigned char c = sp->sep[k];
+                sp->set[c >> 6] |= 1ULL << (c & 63);
+            }
+        }
+    }
+    sp->s = (const unsigned char *)s;
+    sp->len = len;
+    sp->mode = mode;
+    sp->left = (mode == HP_SPLIT_LINES || mode == HP_SPLIT_WORDS || maxsplit < 0) ? -1 : maxsplit;
+#if HP_HAVE_X86_SIMD
+    hp_simd level = hp__simd();
+    sp->avx2 = level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON;
+#endif
+    return HP_OK;
+}
+
+/* ---------------------------------------------------------------- public */
+
+size_t hp_split_bound(size_t len) { return len == SIZE_MAX ? SIZE_MAX : len + 1; }
+
+hp_status hp_split_spans(int64_t *out, size_t capacity, size_t *out_count, size_t *resume,
+                         const char *s, size_t len, int mode, const char *sep, size_t sep_len,
+                         int64_t maxsplit) {
+    HP_CHECK_NOT_NULL(out_count, "out_count");
+    *out_count = 0;
+    HP_RETURN_IF(out == NULL && capacity > 0, HP_EINVAL, "out is NULL but capacity is %zu",
+                 capacity);
+    splitter sp;
+    HP_FORWARD_IF_ERROR(splitter_init(&sp, s, len, mode, sep, sep_len, maxsplit));
+    if (resume != NULL) {
+        HP_RETURN_IF(*resume > len, HP_EINVAL,
+                     "resume offset %zu is past the end of the input (%zu bytes)", *resume, len);
+        sp.pos = *resume;
+    }
+
+    size_t count = 0, b = 0, e = 0;
+    int r;
+#if HP_HAVE_X86_SIMD
+    if (mode == HP_SPLIT_LINES && sp.avx2) {
+        size_t pos = sp.pos;
+        count = lines_avx2(sp.s, len, &pos, out, capacity, resume != NULL);
+        if (resume != NULL) *resume = pos < len ? pos : SIZE_MAX; /* lines start before len */
+        *out_count = count;
+        HP_RETURN_IF(count > capacity, HP_EBUFSIZE, "output needs %zu pieces, capacity %zu",
+                     count, capacity);
+        return HP_OK;
+    }
+#endif
+    while ((r = next_piece(&sp, &b, &e)) > 0) {
+        if (count < capacity) {
+            out[2 * count] = (int64_t)b;
+            out[2 * count + 1] = (int64_t)e;
+        } else if (resume != NULL) {
+            *resume = b; /* one more piece exists: the next call starts with it */
+            *out_count = count;
+            return HP_OK;
+        }
+        count++;
+    }
+    if (r < 0) return (hp_status)r;
+    if (resume != NULL) *resume = SIZE_MAX;
+    *out_count = count;
+    HP_RETURN_IF(count > capacity, HP_EBUFSIZE, "output needs %zu pieces, capacity %zu", count,
+                 capacity);
+    return HP_OK;
+}
+
+hp_status hp_split_batch(hp_strings **out, const char *s, size_t len, int mode, const char *sep,
+                         size_t sep_len, int64_t maxsplit) {
     HP_CHECK_NOT_NULL(out, "out");
     *out = NULL;
-    HP_CHECK_INPUT(s, len, "s");
-    HP_CHECK_INPUT(sep, sep_len, "sep");
-    HP_RETURN_IF(sep_len == 0, HP_EINVAL, "empty separator");
+    splitter sp;
+    HP_FORWARD_IF_ERROR(splitter_init(&sp, s, len, mode, sep, sep_len, maxsplit));
 
-    size_t pieces = count_pieces(s, len, sep, sep_len, maxsplit);
-    /* pieces <= len + 1 and data <= len, so with len <= HP_MAX_LEN the sizes below
-     * can only overflow on 32-bit targets; check anyway. */
+    /* Pass 1: how many pieces, how many bytes. */
+    size_t pieces = 0, bytes = 0, b = 0, e = 0;
+    int r;
+    while ((r = next_piece(&sp, &b, &e)) > 0) {
+        pieces++;
+        bytes += e - b; /* <= len: pieces never overlap */
+    }
+    if (r < 0) return (hp_status)r;
+
     size_t offsets_bytes, total;
     HP_RETURN_IF(!hp__mul_size(pieces + 1, sizeof(int64_t), &offsets_bytes) ||
                      !hp__add_size(sizeof(hp_strings), offsets_bytes, &total) ||
-                     !hp__add_size(total, len, &total),
+                     !hp__add_size(total, bytes, &total),
                  HP_EOVERFLOW, "split result of %zu pieces does not fit in memory", pieces);
     unsigned char *block = hp__malloc(total);
-    HP_RETURN_IF(block == NULL, HP_ENOMEM, "cannot allocate %zu bytes for %zu pieces", total, pieces);
-
-    hp_strings *batch = (hp_strings *)block;
-    int64_t *offsets = (int64_t *)(block + sizeof(hp_strings));
+    HP_RETURN_IF(block == NULL, HP_ENOMEM, "cannot allocate %zu bytes for %zu pieces", total,
+                 pieces);
+    hp_strings *batch = (hp_strings *)(void *)block;
+    int64_t *offsets = (int64_t *)(void *)(block + sizeof(hp_strings));
     char *data = (char *)(block + sizeof(hp_strings) + offsets_bytes);
 
-    size_t pos = 0, used = 0;
+    /* Pass 2: the same steps again (the input is borrowed and unchanged, and pass 1
+     * validated it), copying. */
+    (void)splitter_init(&sp, s, len, mode, sep, sep_len, maxsplit);
+    size_t used = 0, i = 0;
     offsets[0] = 0;
-    for (size_t i = 0; i < pieces; i++) {
-        size_t end = (i + 1 < pieces) ? find_sep(s, len, pos, sep, sep_len) : len;
-        if (end > pos) memcpy(data + used, s + pos, end - pos);
-        used += end - pos;
-        offsets[i + 1] = (int64_t)used;
-        pos = end + sep_len;
+    while (i < pieces && next_piece(&sp, &b, &e) > 0) {
+        if (e > b) memcpy(data + used, s + b, e - b);
+        used += e - b;
+        offsets[++i] = (int64_t)used;
     }
     batch->data = data;
     batch->offsets = offsets;
     batch->count = pieces;
     *out = batch;
     return HP_OK;
+}
+
+hp_status hp_split(hp_strings **out, const char *s, size_t len, const char *sep, size_t sep_len,
+                   int64_t maxsplit) {
+    return hp_split_batch(out, s, len, HP_SPLIT_SEP, sep, sep_len, maxsplit);
 }

@@ -30,6 +30,19 @@
  * a sequence left open at its end (at most three bytes); the scalar validator restarts
  * at a character boundary a few bytes before the block and finds the exact offset and
  * reason, so both paths report errors identically by construction.
+ *
+ * Counting code points (hp_utf8_count) rides on the same pass: in valid text every byte
+ * that is not a continuation byte 10xxxxxx starts a character, so the count is len
+ * minus the continuation bytes. All-ASCII blocks contain none; the others get one
+ * signed compare (continuations are exactly the int8 values below -64), a movemask and
+ * a popcount per 32 bytes, small next to the lookups. Fusing matters on large inputs:
+ * validating and then counting would read the text from memory twice.
+ *
+ * The stand-alone counter (hp_utf8_offset_to_index, and hp_utf8_count's callers that
+ * already validated) sums the compare results as bytes (each match subtracts -1) and
+ * folds the byte counters with vpsadbw before they can wrap, which is cheaper per byte
+ * than movemask + popcount. The ASCII prefix scan ORs four vectors and tests the high
+ * bits, then finds the exact byte with movemask + count-trailing-zeros.
  */
 #include "text/utf8_internal.h"
 
@@ -38,7 +51,7 @@
 #include <assert.h>
 #include <immintrin.h>
 
-#define HP__AVX2 __attribute__((target("avx2,bmi2")))
+#define HP__AVX2 __attribute__((target("avx2,bmi2,popcnt")))
 
 /* One bit per kind of error, as named in the paper. Bit 6 serves two errors that can
  * share it because their lead bytes differ in the low nibble (F0 vs F5..FF). */
@@ -153,8 +166,16 @@ static HP__AVX2 inline __m256i check32(const lookup *t, __m256i cur, __m256i pre
     return _mm256_xor_si256(due, special);
 }
 
-/* The error vector of the 64 bytes at p, advancing the state past them. */
-static HP__AVX2 inline __m256i check64(const lookup *t, state *st, const unsigned char *p) {
+/* Continuation bytes 10xxxxxx are the int8 values -128..-65. */
+static HP__AVX2 inline unsigned continuations32(__m256i v) {
+    __m256i cont = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v);
+    return (unsigned)__builtin_popcount((unsigned)_mm256_movemask_epi8(cont));
+}
+
+/* The error vector of the 64 bytes at p, advancing the state past them. With `conts`
+ * non-NULL, the continuation bytes among them are added to *conts. */
+static HP__AVX2 inline __m256i check64(const lookup *t, state *st, const unsigned char *p,
+                                       size_t *conts) {
     __m256i a = _mm256_loadu_si256((const __m256i *)p);
     __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
     __m256i err;
@@ -164,6 +185,7 @@ static HP__AVX2 inline __m256i check64(const lookup *t, state *st, const unsigne
     } else {
         err = _mm256_or_si256(check32(t, a, st->prev), check32(t, b, a));
         st->prev_incomplete = _mm256_subs_epu8(b, t->incomplete);
+        if (conts != NULL) *conts += continuations32(a) + continuations32(b);
     }
     st->prev = b;
     return err;
@@ -190,23 +212,88 @@ static hp__utf8_error locate(const unsigned char *s, size_t len, size_t block,
     return err;
 }
 
-HP__AVX2 hp__utf8_error hp__utf8_validate_avx2(const unsigned char *s, size_t len,
-                                               size_t *offset) {
+/* The validator, counting continuation bytes into *conts when it is non-NULL (the two
+ * public wrappers pass a constant, so each gets a copy without the dead branch). */
+static HP__AVX2 inline hp__utf8_error validate_core(const unsigned char *s, size_t len,
+                                                    size_t *offset, size_t *conts) {
     const lookup t = make_lookup();
     state st = {_mm256_setzero_si256(), _mm256_setzero_si256()};
     size_t i = 0;
     for (; i + 64 <= len; i += 64) {
-        __m256i err = check64(&t, &st, s + i);
+        __m256i err = check64(&t, &st, s + i, conts);
         if (HP__UNLIKELY(!_mm256_testz_si256(err, err))) return locate(s, len, i, offset);
     }
     __m256i err = st.prev_incomplete;
     if (i < len) {
+        /* the zero padding is ASCII: it adds no continuation bytes to the count */
         unsigned char tail[64] = {0};
         memcpy(tail, s + i, len - i);
-        err = check64(&t, &st, tail);
+        err = check64(&t, &st, tail, conts);
     }
     if (!_mm256_testz_si256(err, err)) return locate(s, len, i, offset);
     return HP__UTF8_OK;
+}
+
+HP__AVX2 hp__utf8_error hp__utf8_validate_avx2(const unsigned char *s, size_t len,
+                                               size_t *offset) {
+    return validate_core(s, len, offset, NULL);
+}
+
+HP__AVX2 hp__utf8_error hp__utf8_validate_count_avx2(const unsigned char *s, size_t len,
+                                                     size_t *offset, size_t *count) {
+    size_t conts = 0;
+    hp__utf8_error err = validate_core(s, len, offset, &conts);
+    if (err == HP__UTF8_OK) *count = len - conts;
+    return err;
+}
+
+/* Four vectors per step into two byte-counter registers, each counter growing by at
+ * most 2 per step: 127 steps stay below 255, then vpsadbw folds them into 64-bit sums. */
+HP__AVX2 size_t hp__utf8_count_starts_avx2(const unsigned char *s, size_t len) {
+    const __m256i limit = _mm256_set1_epi8(-64), zero = _mm256_setzero_si256();
+    size_t conts = 0, i = 0;
+    while (len - i >= 128) {
+        size_t steps = (len - i) / 128;
+        if (steps > 127) steps = 127;
+        __m256i c0 = zero, c1 = zero;
+        for (size_t k = 0; k < steps; k++, i += 128) {
+            const __m256i *p = (const __m256i *)(const void *)(s + i);
+            c0 = _mm256_sub_epi8(c0, _mm256_cmpgt_epi8(limit, _mm256_loadu_si256(p)));
+            c1 = _mm256_sub_epi8(c1, _mm256_cmpgt_epi8(limit, _mm256_loadu_si256(p + 1)));
+            c0 = _mm256_sub_epi8(c0, _mm256_cmpgt_epi8(limit, _mm256_loadu_si256(p + 2)));
+            c1 = _mm256_sub_epi8(c1, _mm256_cmpgt_epi8(limit, _mm256_loadu_si256(p + 3)));
+        }
+        __m256i sums = _mm256_add_epi64(_mm256_sad_epu8(c0, zero), _mm256_sad_epu8(c1, zero));
+        __m128i half = _mm_add_epi64(_mm256_castsi256_si128(sums),
+                                     _mm256_extracti128_si256(sums, 1));
+        conts += (size_t)_mm_cvtsi128_si64(half) + (size_t)_mm_extract_epi64(half, 1);
+    }
+    for (; len - i >= 32; i += 32) {
+        conts += continuations32(_mm256_loadu_si256((const __m256i *)(const void *)(s + i)));
+    }
+    for (; i < len; i++) conts += (s[i] & 0xC0) == 0x80;
+    return len - conts;
+}
+
+HP__AVX2 size_t hp__ascii_prefix_avx2(const unsigned char *s, size_t len) {
+    const __m256i high_bit = _mm256_set1_epi8((char)0x80);
+    size_t i = 0;
+    for (; len - i >= 128; i += 128) {
+        const __m256i *p = (const __m256i *)(const void *)(s + i);
+        __m256i any = _mm256_or_si256(
+            _mm256_or_si256(_mm256_loadu_si256(p), _mm256_loadu_si256(p + 1)),
+            _mm256_or_si256(_mm256_loadu_si256(p + 2), _mm256_loadu_si256(p + 3)));
+        if (!_mm256_testz_si256(any, high_bit)) break;
+    }
+    for (; len - i >= 32; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+        unsigned mask = (unsigned)_mm256_movemask_epi8(v);
+        if (mask != 0) return i + (size_t)__builtin_ctz(mask);
+    }
+    for (; i < len; i++) {
+        if (s[i] & 0x80) return i;
+    }
+    return len;
 }
 
 #else

@@ -35,6 +35,18 @@ hp__utf8_error hp__utf8_validate_scalar(const unsigned char *s, size_t len, size
  * the scalar one: the exact offset and reason come from the scalar code, run over the
  * few bytes around the first block that failed. */
 hp__utf8_error hp__utf8_validate_avx2(const unsigned char *s, size_t len, size_t *offset);
+
+/* hp__utf8_validate_avx2 that also counts the code points of valid input into *count
+ * (in the same pass over the bytes); *count is untouched on error. */
+hp__utf8_error hp__utf8_validate_count_avx2(const unsigned char *s, size_t len, size_t *offset,
+                                            size_t *count);
+
+/* The number of bytes of s[0..len) that are not continuation bytes 10xxxxxx: the code
+ * point count when s is valid UTF-8. Any len (short inputs fall back to a byte loop). */
+size_t hp__utf8_count_starts_avx2(const unsigned char *s, size_t len);
+
+/* Length of the longest all-ASCII prefix of s[0..len). */
+size_t hp__ascii_prefix_avx2(const unsigned char *s, size_t len);
 #endif
 
 #endif /* HOTPATH_TEXT_UTF8_INTERNAL_H */

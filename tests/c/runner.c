@@ -13,6 +13,8 @@ int main(void) {
     srunner_add_suite(sr, test_utf8_suite());
     srunner_add_suite(sr, test_hash_suite());
     srunner_add_suite(sr, test_split_suite());
+    srunner_add_suite(sr, test_find_suite());
+    srunner_add_suite(sr, test_transform_suite());
     srunner_add_suite(sr, test_sum_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

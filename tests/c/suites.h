@@ -9,6 +9,8 @@ Suite *test_pool_suite(void);
 Suite *test_utf8_suite(void);
 Suite *test_hash_suite(void);
 Suite *test_split_suite(void);
+Suite *test_find_suite(void);
+Suite *test_transform_suite(void);
 Suite *test_sum_suite(void);
 
 #endif

@@ -4,6 +4,11 @@
  * moved across the 32- and 64-byte blocks of the AVX2 path, the scalar path against the
  * detected SIMD level and against a small independent reference on random input, and
  * the error paths of both functions.
+ *
+ * Then the extras: code point counting (same errors as validation, count against the
+ * decoder), byte offsets to code-point indices (against a byte loop), the ASCII prefix
+ * (one high byte at every position and alignment), and UTF-32 to UTF-8 encoding
+ * (against the encoder of this file, round trips, buffer sizes, bad code points).
  */
 #include "internal/common.h"
 #include "suites.h"
@@ -679,6 +684,491 @@ START_TEST(test_utf8__to_utf32_argument_errors) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ count */
+
+START_TEST(test_utf8__count_known_text) {
+    size_t n = 99;
+    ck_assert_int_eq(hp_utf8_count(&n, "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", 10), HP_OK);
+    ck_assert_uint_eq(n, 4);
+    n = 99;
+    ck_assert_int_eq(hp_utf8_count(&n, "", 0), HP_OK);
+    ck_assert_uint_eq(n, 0);
+    n = 99;
+    ck_assert_int_eq(hp_utf8_count(&n, NULL, 0), HP_OK);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(hp_utf8_count(&n, "a\0b", 3), HP_OK); /* NUL is a character */
+    ck_assert_uint_eq(n, 3);
+}
+END_TEST
+
+/* Every fixed case, moved across the 64-byte blocks after ASCII or mixed text: the
+ * count of valid input is the number of decoded code points, and invalid input fails
+ * exactly as hp_utf8_validate does (offset in *out, same message), at every level. */
+START_TEST(test_utf8__count_cases_across_block_boundaries) {
+    unsigned char buf[256];
+    uint32_t cps[256];
+    int n = nlevels();
+    save_level();
+    for (int mixed = 0; mixed < 2; mixed++) {
+        for (size_t c = 0; c < NCASES; c++) {
+            const utf8_case *k = &cases[c];
+            for (size_t pos = 0; pos <= 140; pos++) {
+                size_t len = pos + k->len + 5;
+                if (mixed) {
+                    fill_mixed(buf, pos, pos);
+                } else {
+                    memset(buf, 'a', pos);
+                }
+                memcpy(buf + pos, k->bytes, k->len);
+                memcpy(buf + pos + k->len, "tail!", 5);
+                outcome v = run_validate(HP_SIMD_SCALAR, (const char *)buf, len);
+                size_t want = 0;
+                if (v.status == HP_OK) {
+                    EXPECT(hp_utf8_to_utf32(cps, 256, &want, (const char *)buf, len) == HP_OK,
+                           "decode");
+                }
+                for (int l = 0; l < n; l++) {
+                    EXPECT(hp_simd_set_level(levels[l]) == HP_OK, "set level");
+                    size_t got = 0xDEAD;
+                    hp_status st = hp_utf8_count(&got, (const char *)buf, len);
+                    const char *msg = st == HP_OK ? "" : hp_last_error_message();
+                    EXPECT(st == v.status && got == (st == HP_OK ? want : v.offset) &&
+                               strcmp(msg, v.message) == 0,
+                           "level %s case %zu pos %zu: %d, %zu \"%s\"; expected %d, %zu \"%s\"",
+                           hp_simd_name(levels[l]), c, pos, st, got, msg, v.status,
+                           v.status == HP_OK ? want : v.offset, v.message);
+                }
+            }
+        }
+    }
+    restore_level();
+}
+END_TEST
+
+START_TEST(test_utf8__count_random_matches_decoder_and_levels) {
+    enum { CAP = 1200 };
+    static unsigned char buf[CAP];
+    static uint32_t cps[CAP];
+    uint64_t rng = 0x5EED0011;
+    int n = nlevels();
+    save_level();
+    for (int iter = 0; iter < 4000; iter++) {
+        size_t len = random_text(&rng, buf, CAP - 8);
+        if (iter % 3 == 0) len = mutate(&rng, buf, len, CAP);
+        size_t ref_off = 0, want = 0;
+        bool ok = reference_validate(buf, len, &ref_off);
+        if (ok) {
+            EXPECT(hp_utf8_to_utf32(cps, CAP, &want, (const char *)buf, len) == HP_OK, "dec");
+        }
+        for (int l = 0; l < n; l++) {
+            EXPECT(hp_simd_set_level(levels[l]) == HP_OK, "set level");
+            size_t got = 0;
+            hp_status st = hp_utf8_count(&got, (const char *)buf, len);
+            EXPECT(st == (ok ? HP_OK : HP_EUTF8) && got == (ok ? want : ref_off),
+                   "iteration %d level %s: %d, %zu; expected %s, %zu", iter,
+                   hp_simd_name(levels[l]), st, got, ok ? "valid" : "invalid",
+                   ok ? want : ref_off);
+        }
+    }
+    restore_level();
+}
+END_TEST
+
+/* Long inputs: many all-ASCII and mixed 64-byte blocks, every tail length. */
+START_TEST(test_utf8__count_long_text_every_tail) {
+    enum { LEN = 70000 };
+    static unsigned char buf[LEN];
+    int n = nlevels();
+    save_level();
+    for (int kind = 0; kind < 3; kind++) {
+        if (kind == 0) memset(buf, 'x', LEN);
+        if (kind == 1) fill_mixed(buf, LEN, 0);
+        if (kind == 2) {
+            fill_mixed(buf, LEN, 1);
+            memset(buf + 1000, 'y', 30000); /* long ASCII run inside mixed text */
+        }
+        for (size_t len = LEN - 200; len <= LEN; len++) {
+            size_t want = 0, got = 0;
+            /* cut back to a character boundary */
+            size_t cut = len;
+            while (cut > 0 && cut < LEN && (buf[cut] & 0xC0) == 0x80) cut--;
+            for (size_t i = 0; i < cut; i++) want += (buf[i] & 0xC0) != 0x80;
+            for (int l = 0; l < n; l++) {
+                EXPECT(hp_simd_set_level(levels[l]) == HP_OK, "set level");
+                EXPECT(hp_utf8_count(&got, (const char *)buf, cut) == HP_OK && got == want,
+                       "kind %d level %s len %zu: %zu, expected %zu", kind,
+                       hp_simd_name(levels[l]), cut, got, want);
+            }
+        }
+    }
+    restore_level();
+}
+END_TEST
+
+START_TEST(test_utf8__count_argument_errors) {
+    size_t n = 99;
+    ck_assert_int_eq(hp_utf8_count(NULL, "a", 1), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "out is NULL");
+    ck_assert_int_eq(hp_utf8_count(&n, NULL, 3), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "s is NULL but length is 3");
+    ck_assert_int_eq(hp_utf8_count(&n, "a", SIZE_MAX), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_utf8_count(&n, "a", HP_MAX_LEN + (size_t)1), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_last_error_status(), HP_EOVERFLOW);
+    ck_assert_uint_eq(n, 99); /* untouched on argument errors */
+    ck_assert_int_eq(hp_utf8_count(&n, "ab\xFF", 3), HP_EUTF8);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(hp_last_error_message(), "invalid UTF-8 at byte 2: invalid start byte");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ offset_to_index */
+
+START_TEST(test_utf8__offset_to_index_known_text) {
+    /* a | é | € | 😀 | z : characters start at bytes 0, 1, 3, 6, 10; the end is 11 */
+    const char *s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z";
+    int64_t off[] = {0, 0, 1, 3, 3, 6, 10, 11, 11};
+    static const int64_t want[] = {0, 0, 1, 2, 2, 3, 4, 5, 5};
+    ck_assert_int_eq(hp_utf8_offset_to_index(off, 9, s, 11), HP_OK);
+    for (size_t i = 0; i < 9; i++) ck_assert_int_eq(off[i], want[i]);
+    /* nothing to convert */
+    ck_assert_int_eq(hp_utf8_offset_to_index(NULL, 0, s, 11), HP_OK);
+    ck_assert_int_eq(hp_utf8_offset_to_index(NULL, 0, NULL, 0), HP_OK);
+    int64_t zero[2] = {0, 0};
+    ck_assert_int_eq(hp_utf8_offset_to_index(zero, 2, NULL, 0), HP_OK);
+    ck_assert_int_eq(zero[0], 0);
+    ck_assert_int_eq(zero[1], 0);
+}
+END_TEST
+
+/* Random text, random sorted character boundaries (repeats, 0 and len included), gaps
+ * from 0 to the whole text; the answer is a byte loop, on every level. */
+START_TEST(test_utf8__offset_to_index_random_matches_byte_loop) {
+    enum { CAP = 4000, MAXN = 64 };
+    static unsigned char buf[CAP];
+    static size_t index_of[CAP + 1]; /* code points before each byte */
+    int64_t off[MAXN], got[MAXN];
+    uint64_t rng = 0x5EED0012;
+    int n = nlevels();
+    save_level();
+    for (int iter = 0; iter < 1500; iter++) {
+        size_t len = random_text(&rng, buf, iter % 2 ? CAP : 300);
+        size_t chars = 0;
+        for (size_t i = 0; i <= len; i++) {
+            index_of[i] = chars;
+            if (i < len && (buf[i] & 0xC0) != 0x80) chars++;
+        }
+        size_t count = rng_below(&rng, MAXN + 1);
+        size_t at = 0;
+        for (size_t k = 0; k < count; k++) {
+            if (rng_below(&rng, 4) != 0) at += rng_below(&rng, (len - at) / 2 + 2);
+            if (at > len || k + 1 == count) at = rng_below(&rng, 3) == 0 ? len : at;
+            if (at > len) at = len;
+            while (at < len && (buf[at] & 0xC0) == 0x80) at++;
+            off[k] = (int64_t)at;
+        }
+        for (int l = 0; l < n; l++) {
+            EXPECT(hp_simd_set_level(levels[l]) == HP_OK, "set level");
+            memcpy(got, off, count * sizeof off[0]);
+            hp_status st = hp_utf8_offset_to_index(got, count, (const char *)buf, len);
+            EXPECT(st == HP_OK, "iteration %d: %s", iter, hp_last_error_message());
+            for (size_t k = 0; k < count; k++) {
+                EXPECT(got[k] == (int64_t)index_of[off[k]],
+                       "iteration %d level %s: offset %lld -> %lld, expected %zu", iter,
+                       hp_simd_name(levels[l]), (long long)off[k], (long long)got[k],
+                       index_of[off[k]]);
+            }
+        }
+    }
+    restore_level();
+}
+END_TEST
+
+/* Only the end offset of a long text: one long gap, every tail length. */
+START_TEST(test_utf8__offset_to_index_long_gap) {
+    enum { LEN = 5000 };
+    static unsigned char buf[LEN];
+    fill_mixed(buf, LEN, 3);
+    int n = nlevels();
+    save_level();
+    for (size_t len = 0; len <= 600; len++) {
+        size_t cut = len;
+        while (cut > 0 && (buf[cut] & 0xC0) == 0x80) cut--;
+        int64_t want = 0;
+        for (size_t i = 0; i < cut; i++) want += (buf[i] & 0xC0) != 0x80;
+        for (int l = 0; l < n; l++) {
+            EXPECT(hp_simd_set_level(levels[l]) == HP_OK, "set level");
+            int64_t off[2] = {0, (int64_t)cut};
+            EXPECT(hp_utf8_offset_to_index(off, 2, (const char *)buf, LEN) == HP_OK &&
+                       off[0] == 0 && off[1] == want,
+                   "level %s cut %zu: %lld, expected %lld", hp_simd_name(levels[l]), cut,
+                   (long long)off[1], (long long)want);
+        }
+    }
+    restore_level();
+}
+END_TEST
+
+/* A failing call names the bad index and leaves the whole array as it was. */
+static void check_offsets_rejected(const int64_t *in, size_t n, const char *s, size_t len,
+                                   const char *message) {
+    int64_t off[8];
+    memcpy(off, in, n * sizeof off[0]);
+    ck_assert_int_eq(hp_utf8_offset_to_index(off, n, s, len), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), message);
+    ck_assert_int_eq(hp_last_error_status(), HP_EINVAL);
+    ck_assert_int_eq(memcmp(off, in, n * sizeof off[0]), 0);
+}
+
+START_TEST(test_utf8__offset_to_index_rejects_bad_offsets) {
+    const char *s = "a\xC3\xA9\xE2\x82\xAC!"; /* boundaries 0, 1, 3, 6, 7 */
+    static const int64_t decreasing[] = {0, 3, 1, 6};
+    check_offsets_rejected(decreasing, 4, s, 7,
+                           "offsets[2] = 1 is less than offsets[1] = 3 (offsets must be "
+                           "ascending)");
+    static const int64_t past_end[] = {1, 8};
+    check_offsets_rejected(past_end, 2, s, 7,
+                           "offsets[1] = 8 is past the end of the text (7 bytes)");
+    static const int64_t inside[] = {1, 3, 4};
+    check_offsets_rejected(inside, 3, s, 7, "offsets[2] = 4 is inside a character");
+    static const int64_t inside2[] = {2};
+    check_offsets_rejected(inside2, 1, s, 7, "offsets[0] = 2 is inside a character");
+    static const int64_t negative[] = {-1, 3};
+    check_offsets_rejected(negative, 2, s, 7, "offsets[0] = -1 is negative");
+    static const int64_t huge[] = {0, INT64_MAX};
+    check_offsets_rejected(huge, 2, s, 7,
+                           "offsets[1] = 9223372036854775807 is past the end of the text "
+                           "(7 bytes)");
+    /* a late error still leaves the early, valid offsets unconverted */
+    static const int64_t late[] = {1, 3, 6, 7, 2};
+    check_offsets_rejected(late, 5, s, 7,
+                           "offsets[4] = 2 is less than offsets[3] = 7 (offsets must be "
+                           "ascending)");
+}
+END_TEST
+
+START_TEST(test_utf8__offset_to_index_argument_errors) {
+    int64_t off[2] = {0, 1};
+    ck_assert_int_eq(hp_utf8_offset_to_index(NULL, 2, "ab", 2), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "offsets is NULL but n is 2");
+    ck_assert_int_eq(hp_utf8_offset_to_index(off, 2, NULL, 2), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "s is NULL but length is 2");
+    ck_assert_int_eq(hp_utf8_offset_to_index(off, 2, "ab", SIZE_MAX), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_utf8_offset_to_index(off, SIZE_MAX, "ab", 2), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_last_error_status(), HP_EOVERFLOW);
+    ck_assert_int_eq(off[0], 0);
+    ck_assert_int_eq(off[1], 1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ ASCII prefix */
+
+/* One high byte at every position of buffers of every length up to 300, at every
+ * alignment mod 32, and none at all: the prefix is that position (or the length). */
+START_TEST(test_utf8__ascii_prefix_every_position_and_level) {
+    static unsigned char buf[300 + 32];
+    static const unsigned char high[] = {0x80, 0xC3, 0xFF};
+    int n = nlevels();
+    save_level();
+    for (int l = 0; l < n; l++) {
+        EXPECT(hp_simd_set_level(levels[l]) == HP_OK, "set level");
+        for (size_t align = 0; align < 32; align += 7) {
+            unsigned char *p = buf + align;
+            for (size_t len = 0; len <= 300; len++) {
+                memset(p, 'a' + (int)(len % 26), len);
+                size_t got = hp_ascii_prefix((const char *)p, len);
+                EXPECT(got == len, "level %s len %zu: %zu on ASCII", hp_simd_name(levels[l]),
+                       len, got);
+                for (size_t pos = 0; pos < len; pos += (len > 140 ? 3 : 1)) {
+                    p[pos] = high[pos % 3];
+                    got = hp_ascii_prefix((const char *)p, len);
+                    EXPECT(got == pos, "level %s len %zu align %zu: %zu, expected %zu",
+                           hp_simd_name(levels[l]), len, align, got, pos);
+                    /* a second high byte later changes nothing */
+                    if (pos + 5 < len) p[pos + 5] = 0x90;
+                    EXPECT(hp_ascii_prefix((const char *)p, len) == pos, "two high bytes");
+                    if (pos + 5 < len) p[pos + 5] = 'a';
+                    p[pos] = 'a';
+                }
+            }
+        }
+    }
+    restore_level();
+}
+END_TEST
+
+START_TEST(test_utf8__ascii_prefix_long_and_text) {
+    enum { LEN = 100000 };
+    static unsigned char buf[LEN];
+    memset(buf, '~', LEN);
+    int n = nlevels();
+    save_level();
+    for (int l = 0; l < n; l++) {
+        ck_assert_int_eq(hp_simd_set_level(levels[l]), HP_OK);
+        ck_assert_uint_eq(hp_ascii_prefix((const char *)buf, LEN), LEN);
+        buf[LEN - 1] = 0x80;
+        ck_assert_uint_eq(hp_ascii_prefix((const char *)buf, LEN), LEN - 1);
+        buf[77777] = 0xE2;
+        ck_assert_uint_eq(hp_ascii_prefix((const char *)buf, LEN), 77777);
+        buf[LEN - 1] = '~';
+        buf[77777] = '~';
+        ck_assert_uint_eq(hp_ascii_prefix("abc\xC3\xA9", 5), 3);
+        ck_assert_uint_eq(hp_ascii_prefix("\x7F\x00\x01", 3), 3);
+    }
+    restore_level();
+}
+END_TEST
+
+START_TEST(test_utf8__ascii_prefix_argument_errors) {
+    hp_clear_error();
+    ck_assert_uint_eq(hp_ascii_prefix(NULL, 0), 0);
+    ck_assert_uint_eq(hp_ascii_prefix("", 0), 0);
+    ck_assert_int_eq(hp_last_error_status(), HP_OK);
+    ck_assert_uint_eq(hp_ascii_prefix(NULL, 4), 0);
+    ck_assert_int_eq(hp_last_error_status(), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "s is NULL but length is 4");
+    hp_clear_error();
+    ck_assert_uint_eq(hp_ascii_prefix("abc", SIZE_MAX), 0);
+    ck_assert_int_eq(hp_last_error_status(), HP_EOVERFLOW);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ to_utf8 */
+
+START_TEST(test_utf8__to_utf8_bound) {
+    ck_assert_uint_eq(hp_utf32_to_utf8_bound(0), 0);
+    ck_assert_uint_eq(hp_utf32_to_utf8_bound(5), 20);
+    ck_assert_uint_eq(hp_utf32_to_utf8_bound(SIZE_MAX / 4), SIZE_MAX / 4 * 4);
+    ck_assert_uint_eq(hp_utf32_to_utf8_bound(SIZE_MAX / 4 + 1), SIZE_MAX);
+    ck_assert_uint_eq(hp_utf32_to_utf8_bound(SIZE_MAX), SIZE_MAX);
+}
+END_TEST
+
+START_TEST(test_utf8__to_utf8_encodes_edges) {
+    static const uint32_t cps[] = {0x00, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000,
+                                   0xFFFF, 0x10000, 0x10FFFF, 'a', 0xE9};
+    static const char want[] = "\x00\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80"
+                               "\xEF\xBF\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF" "a\xC3\xA9";
+    char out[64];
+    size_t n = 0;
+    ck_assert_int_eq(hp_utf32_to_utf8(out, sizeof out, &n, cps, 12), HP_OK);
+    ck_assert_uint_eq(n, sizeof want - 1);
+    ck_assert_int_eq(memcmp(out, want, n), 0);
+    /* with a buffer below the worst case (48 bytes), measured first: same result */
+    memset(out, 0, sizeof out);
+    ck_assert_int_eq(hp_utf32_to_utf8(out, sizeof want - 1, &n, cps, 12), HP_OK);
+    ck_assert_uint_eq(n, sizeof want - 1);
+    ck_assert_int_eq(memcmp(out, want, n), 0);
+}
+END_TEST
+
+START_TEST(test_utf8__to_utf8_random_round_trip) {
+    enum { MAXN = 700 };
+    static uint32_t cps[MAXN], back[MAXN];
+    static unsigned char want[4 * MAXN];
+    static char out[4 * MAXN + 1];
+    uint64_t rng = 0x5EED0013;
+    for (int iter = 0; iter < 2000; iter++) {
+        size_t n = rng_below(&rng, MAXN + 1);
+        bool ascii = rng_below(&rng, 3) == 0;
+        size_t len = 0;
+        for (size_t i = 0; i < n; i++) {
+            cps[i] = ascii && rng_below(&rng, 10) ? (uint32_t)rng_below(&rng, 128)
+                                                  : random_code_point(&rng);
+            len += encode(cps[i], want + len);
+        }
+        size_t got = 0;
+        size_t cap = iter % 2 ? 4 * MAXN : len; /* worst-case buffer, or exactly enough */
+        out[len] = 0x55;
+        EXPECT(hp_utf32_to_utf8(out, cap, &got, cps, n) == HP_OK, "iteration %d: %s", iter,
+               hp_last_error_message());
+        EXPECT(got == len && memcmp(out, want, len) == 0, "iteration %d: wrong bytes", iter);
+        EXPECT(iter % 2 || (unsigned char)out[len] == 0x55, "iteration %d: wrote past", iter);
+        size_t m = 0;
+        EXPECT(hp_utf8_to_utf32(back, MAXN, &m, out, got) == HP_OK && m == n &&
+                   memcmp(back, cps, n * sizeof cps[0]) == 0,
+               "iteration %d: no round trip", iter);
+        if (len > 0) {
+            size_t need = 0;
+            EXPECT(hp_utf32_to_utf8(out, len - 1, &need, cps, n) == HP_EBUFSIZE && need == len,
+                   "iteration %d: size query %zu, expected %zu", iter, need, len);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_utf8__to_utf8_reports_needed_size) {
+    static const uint32_t cps[] = {'a', 0xE9, 0x20AC, 0x1F600}; /* 1 + 2 + 3 + 4 bytes */
+    char out[16];
+    memset(out, 0x55, sizeof out);
+    size_t n = 0;
+    ck_assert_int_eq(hp_utf32_to_utf8(out, 9, &n, cps, 4), HP_EBUFSIZE);
+    ck_assert_uint_eq(n, 10);
+    ck_assert_str_eq(hp_last_error_message(), "output needs 10 bytes, capacity 9");
+    ck_assert_int_eq(hp_last_error_status(), HP_EBUFSIZE);
+    ck_assert_int_eq(hp_utf32_to_utf8(NULL, 0, &n, cps, 4), HP_EBUFSIZE);
+    ck_assert_uint_eq(n, 10);
+    ck_assert_int_eq(hp_utf32_to_utf8(out, 10, &n, cps, 4), HP_OK);
+    ck_assert_uint_eq(n, 10);
+    ck_assert_int_eq((unsigned char)out[10], 0x55);
+    n = 99;
+    ck_assert_int_eq(hp_utf32_to_utf8(NULL, 0, &n, NULL, 0), HP_OK);
+    ck_assert_uint_eq(n, 0);
+    n = 99;
+    ck_assert_int_eq(hp_utf32_to_utf8(out, 16, &n, cps, 0), HP_OK);
+    ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(test_utf8__to_utf8_rejects_non_scalar_values) {
+    static const uint32_t bad[] = {0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0x110000, 0x7FFFFFFF,
+                                   0xFFFFFFFF};
+    char out[64], expect[96];
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+        uint32_t cps[5] = {'x', 0xE9, 0x10FFFF, 'y', 'z'};
+        size_t at = b % 5;
+        cps[at] = bad[b];
+        snprintf(expect, sizeof expect,
+                 "code point 0x%X at index %zu is not a Unicode scalar value", (unsigned)bad[b],
+                 at);
+        for (size_t cap = 0; cap <= 20; cap += 20) { /* measuring and direct paths */
+            size_t n = 0;
+            ck_assert_int_eq(hp_utf32_to_utf8(cap ? out : NULL, cap, &n, cps, 5), HP_ERANGE);
+            ck_assert_uint_eq(n, at);
+            ck_assert_str_eq(hp_last_error_message(), expect);
+            ck_assert_int_eq(hp_last_error_status(), HP_ERANGE);
+        }
+    }
+    /* the first bad one is reported, after a long valid run */
+    static uint32_t many[1000];
+    for (size_t i = 0; i < 1000; i++) many[i] = 'a' + (uint32_t)(i % 26);
+    many[613] = 0xDABC;
+    many[900] = 0x110000;
+    static char big[4000];
+    size_t n = 0;
+    ck_assert_int_eq(hp_utf32_to_utf8(big, sizeof big, &n, many, 1000), HP_ERANGE);
+    ck_assert_uint_eq(n, 613);
+    ck_assert_str_eq(hp_last_error_message(),
+                     "code point 0xDABC at index 613 is not a Unicode scalar value");
+}
+END_TEST
+
+START_TEST(test_utf8__to_utf8_argument_errors) {
+    static const uint32_t cps[] = {'a'};
+    char out[4];
+    size_t n = 99;
+    ck_assert_int_eq(hp_utf32_to_utf8(out, 4, NULL, cps, 1), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "out_len is NULL");
+    ck_assert_int_eq(hp_utf32_to_utf8(out, 4, &n, NULL, 1), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "cps is NULL but n is 1");
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(hp_utf32_to_utf8(NULL, 4, &n, cps, 1), HP_EINVAL);
+    ck_assert_str_eq(hp_last_error_message(), "out is NULL but capacity is 4");
+    ck_assert_int_eq(hp_utf32_to_utf8(out, 4, &n, cps, SIZE_MAX), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_utf32_to_utf8(out, 4, &n, cps, HP_MAX_LEN / 4 + 1), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_last_error_status(), HP_EOVERFLOW);
+}
+END_TEST
+
 Suite *test_utf8_suite(void) {
     Suite *s = suite_create("utf8");
     TCase *tc = tcase_create("validate");
@@ -710,5 +1200,39 @@ Suite *test_utf8_suite(void) {
     tcase_add_test(tc32, test_utf8__to_utf32_rejects_invalid_input);
     tcase_add_test(tc32, test_utf8__to_utf32_argument_errors);
     suite_add_tcase(s, tc32);
+
+    TCase *count = tcase_create("count");
+    tcase_set_timeout(count, 120);
+    tcase_add_test(count, test_utf8__count_known_text);
+    tcase_add_test(count, test_utf8__count_cases_across_block_boundaries);
+    tcase_add_test(count, test_utf8__count_random_matches_decoder_and_levels);
+    tcase_add_test(count, test_utf8__count_long_text_every_tail);
+    tcase_add_test(count, test_utf8__count_argument_errors);
+    suite_add_tcase(s, count);
+
+    TCase *idx = tcase_create("offset_to_index");
+    tcase_set_timeout(idx, 120);
+    tcase_add_test(idx, test_utf8__offset_to_index_known_text);
+    tcase_add_test(idx, test_utf8__offset_to_index_random_matches_byte_loop);
+    tcase_add_test(idx, test_utf8__offset_to_index_long_gap);
+    tcase_add_test(idx, test_utf8__offset_to_index_rejects_bad_offsets);
+    tcase_add_test(idx, test_utf8__offset_to_index_argument_errors);
+    suite_add_tcase(s, idx);
+
+    TCase *ascii = tcase_create("ascii");
+    tcase_set_timeout(ascii, 120);
+    tcase_add_test(ascii, test_utf8__ascii_prefix_every_position_and_level);
+    tcase_add_test(ascii, test_utf8__ascii_prefix_long_and_text);
+    tcase_add_test(ascii, test_utf8__ascii_prefix_argument_errors);
+    suite_add_tcase(s, ascii);
+
+    TCase *to8 = tcase_create("to_utf8");
+    tcase_add_test(to8, test_utf8__to_utf8_bound);
+    tcase_add_test(to8, test_utf8__to_utf8_encodes_edges);
+    tcase_add_test(to8, test_utf8__to_utf8_random_round_trip);
+    tcase_add_test(to8, test_utf8__to_utf8_reports_needed_size);
+    tcase_add_test(to8, test_utf8__to_utf8_rejects_non_scalar_values);
+    tcase_add_test(to8, test_utf8__to_utf8_argument_errors);
+    suite_add_tcase(s, to8);
     return s;
 }

@@ -80,8 +80,9 @@ def compatible(cf, ct, where: str) -> list:
     if kind == "pointer":
         item = cf.item
         if item.kind == "primitive" and item.cname == "char":
-            return [] if ct is ctypes.c_char_p else [
-                f"{where}: C {cf.cname} needs c_char_p, ctypes has {describe(ct)}"]
+            # c_void_p keeps the address (outputs, library-owned memory); c_char_p takes bytes
+            return [] if ct in (ctypes.c_char_p, ctypes.c_void_p) else [
+                f"{where}: C {cf.cname} needs c_char_p or c_void_p, ctypes has {describe(ct)}"]
         if ct is ctypes.c_void_p:
             return []  # any data pointer may travel as an address
         if isinstance(ct, type) and issubclass(ct, ctypes._Pointer):

@@ -19,6 +19,7 @@ from ._errors import (BufferTooSmallError, BusyError, CancelledError, HotpathErr
                       InvalidArgumentError, NotSupportedError, OutOfMemoryError, OutOfRangeError,
                       SizeOverflowError, Utf8Error)
 from . import compute, text
+from ._strings import Strings
 
 __version__ = "0.1.0"
 
@@ -28,7 +29,7 @@ backend: str = _backend.BACKEND
 __all__ = [
     "backend", "library_path", "include_dir", "version", "version_info", "VersionInfo",
     "simd_level", "simd_detected", "set_simd_level", "cpu_features", "default_threads",
-    "live_allocations", "text", "compute",
+    "live_allocations", "text", "compute", "Strings",
     "HotpathError", "InvalidArgumentError", "OutOfMemoryError", "BufferTooSmallError",
     "Utf8Error", "SizeOverflowError", "OutOfRangeError", "CancelledError", "NotSupportedError",
     "BusyError", "InternalError",

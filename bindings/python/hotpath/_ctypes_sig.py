@@ -16,6 +16,11 @@ class Strings(ctypes.Structure):
     _fields_ = [("data", c_void_p), ("offsets", POINTER(c_int64)), ("count", c_size_t)]
 
 
+class U128(ctypes.Structure):
+    """Mirror of hp_u128, returned by value from hp_hash128."""
+    _fields_ = [("low", c_uint64), ("high", c_uint64)]
+
+
 status = c_int  # hp_status, an enum
 simd = c_int    # hp_simd, an enum
 handle = c_void_p  # opaque handles (hp_hasher64 *)
@@ -61,6 +66,47 @@ SIGNATURES = {
     "hp_hash64_batch": (status, [c_void_p, c_size_t, POINTER(Strings), c_uint64, c_uint]),
     "hp_split": (status, [POINTER(POINTER(Strings)), c_char_p, c_size_t, c_char_p, c_size_t,
                           c_int64]),
+    "hp_ascii_prefix": (c_size_t, [c_char_p, c_size_t]),
+    "hp_utf8_count": (status, [POINTER(c_size_t), c_char_p, c_size_t]),
+    "hp_utf8_offset_to_index": (status, [c_void_p, c_size_t, c_char_p, c_size_t]),
+    "hp_utf32_to_utf8_bound": (c_size_t, [c_size_t]),
+    "hp_utf32_to_utf8": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_void_p, c_size_t]),
+    "hp_utf8_casefold": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t]),
+    "hp_utf8_lower": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t]),
+    "hp_utf8_upper": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t]),
+    "hp_utf8_default_process": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p,
+                                         c_size_t]),
+    "hp_utf8_case_bound": (c_size_t, [c_size_t]),
+    "hp_unicode_version": (c_char_p, []),
+    "hp_find": (status, [POINTER(c_int64), c_char_p, c_size_t, c_char_p, c_size_t]),
+    "hp_rfind": (status, [POINTER(c_int64), c_char_p, c_size_t, c_char_p, c_size_t]),
+    "hp_count": (status, [POINTER(c_uint64), c_char_p, c_size_t, c_char_p, c_size_t, c_int]),
+    "hp_find_all": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t, c_char_p,
+                             c_size_t, c_int]),
+    "hp_find_all_bound": (c_size_t, [c_size_t, c_size_t]),
+    "hp_find_all_alloc": (status, [POINTER(POINTER(c_int64)), POINTER(c_size_t), c_char_p,
+                                   c_size_t, c_char_p, c_size_t, c_int]),
+    "hp_starts_with": (c_int, [c_char_p, c_size_t, c_char_p, c_size_t]),
+    "hp_ends_with": (c_int, [c_char_p, c_size_t, c_char_p, c_size_t]),
+    "hp_find_byteset": (status, [POINTER(c_int64), c_char_p, c_size_t, c_char_p, c_size_t]),
+    "hp_rfind_byteset": (status, [POINTER(c_int64), c_char_p, c_size_t, c_char_p, c_size_t]),
+    "hp_split_bound": (c_size_t, [c_size_t]),
+    "hp_split_spans": (status, [c_void_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t),
+                                c_char_p, c_size_t, c_int, c_char_p, c_size_t, c_int64]),
+    "hp_split_batch": (status, [POINTER(POINTER(Strings)), c_char_p, c_size_t, c_int, c_char_p,
+                                c_size_t, c_int64]),
+    "hp_replace_bound": (c_size_t, [c_size_t, c_size_t, c_size_t]),
+    "hp_replace": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t, c_char_p,
+                            c_size_t, c_char_p, c_size_t, c_int64]),
+    "hp_replace_alloc": (status, [POINTER(c_void_p), POINTER(c_size_t), c_char_p, c_size_t,
+                                  c_char_p, c_size_t, c_char_p, c_size_t, c_int64]),
+    "hp_join": (status, [c_void_p, c_size_t, POINTER(c_size_t), POINTER(Strings), c_char_p,
+                         c_size_t]),
+    "hp_ngram_spans": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t, c_int,
+                                c_size_t]),
+    "hp_ngram_hashes": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t,
+                                 c_int, c_size_t, c_uint64]),
+    "hp_hash128": (U128, [c_char_p, c_size_t, c_uint64]),
     # compute
     "hp_sum_f64": (status, [POINTER(c_double), c_void_p, c_size_t]),
 }

@@ -1,4 +1,4 @@
-"""Text and byte-string kernels: UTF-8 validation and decoding, XXH3-64 hashing, split.
+"""Text and byte-string kernels: UTF-8, case mapping, search, split, transform, hashing.
 
 Inputs: ``bytes`` and any C-contiguous buffer (bytearray, memoryview, array, NumPy) are
 used as raw bytes without copying; ``str`` (and str subclasses) is encoded to UTF-8 first,
@@ -14,12 +14,12 @@ from __future__ import annotations
 import operator
 import threading
 from array import array
-from itertools import accumulate
 from typing import Any, Iterable, List, Optional, Tuple, Union
 
 from . import _backend
 from ._backend import bytes_arg, check, error, lib
 from ._errors import Utf8Error
+from ._strings import Strings, as_batch
 
 BytesLike = Union[bytes, bytearray, memoryview]
 Text = Union[str, bytes, bytearray, memoryview]
@@ -214,42 +214,6 @@ class Hasher64:
             self.close()
 
 
-def _item_bytes(s: Any) -> bytes:
-    """One batch item as bytes: str is UTF-8 encoded, buffers are copied, the rest rejected
-    (as hash64 rejects them: no int or list of ints turned into bytes)."""
-    if isinstance(s, str):
-        return s.encode("utf-8")
-    if isinstance(s, bytes):
-        return s
-    try:
-        with memoryview(s) as m:
-            return m.tobytes()
-    except TypeError:
-        raise TypeError(f"batch items must be str or bytes-like, not {type(s).__name__}") from None
-
-
-def _pack(strings: Iterable[Text]) -> Tuple[bytes, array, int]:
-    """Pack strings into (data, int64 offsets, count): the hp_strings layout.
-
-    Lists of only bytes or only ASCII str take joins (no per-item Python work beyond
-    len); anything else is converted item by item.
-    """
-    items = strings if isinstance(strings, list) else list(strings)
-    kinds = set(map(type, items))
-    if kinds <= {bytes}:
-        parts = items
-    elif kinds == {str}:
-        joined = "".join(items)
-        if joined.isascii():
-            offsets = array("q", accumulate(map(len, items), initial=0))
-            return joined.encode("ascii"), offsets, len(items)
-        parts = [s.encode("utf-8") for s in items]
-    else:
-        parts = [_item_bytes(s) for s in items]
-    offsets = array("q", accumulate(map(len, parts), initial=0))
-    return b"".join(parts), offsets, len(parts)
-
-
 def _hash64_batch_call(data: bytes, offsets: array, count: int, seed: int, threads: int,
                        result: array) -> int:
     batch, keep = _backend.strings_arg(data, offsets, count)
@@ -257,8 +221,12 @@ def _hash64_batch_call(data: bytes, offsets: array, count: int, seed: int, threa
     return lib.hp_hash64_batch(out, count, batch, seed, threads)
 
 
-def hash64_batch(strings: Iterable[Text], seed: int = 0, threads: int = 0) -> array:
+def hash64_batch(strings: Union[Strings, Iterable[Text]], seed: int = 0,
+                 threads: int = 0) -> array:
     """hash64 of every string, in one call (multi-threaded for large batches).
+
+    strings: a ``hotpath.Strings`` (packed once, reused without per-item work) or any
+    iterable of str / bytes-like (packed on each call).
 
     Returns an ``array('Q')`` of the hashes (use ``.tolist()`` for a list).
     threads: worker threads, 0 = hotpath.default_threads().
@@ -266,48 +234,34 @@ def hash64_batch(strings: Iterable[Text], seed: int = 0, threads: int = 0) -> ar
     if type(threads) is not int or not 0 <= threads < 1 << 32:
         raise ValueError(f"threads must be an int in [0, 2**32), got {threads!r}")
     seed = _check_u64(seed, "seed")
-    data, offsets, count = _pack(strings)
+    data, offsets, count = as_batch(strings)
     result = array("Q", bytes(8 * count))
     if count:
         check(_hash64_batch_call(data, offsets, count, seed, threads, result))
     return result
 
 
-# ------------------------------------------------------------------ split
+# ------------------------------------------------------------------ the rest of the module
 
-def _split_call(data: Any, sep: Any, maxsplit: int) -> Tuple[int, bytes, List[int]]:
-    arg, n = bytes_arg(data)
-    sarg, sn = bytes_arg(sep)
-    out = _backend.new_strings_out()
-    status = lib.hp_split(out, arg, n, sarg, sn, maxsplit)
-    if status:
-        return status, b"", []
-    blob, offsets = _backend.read_strings(out)
-    return status, blob, offsets
+from ._text_case import casefold, default_process, lower, unicode_version, upper  # noqa: E402
+from ._text_search import (count, endswith, find, find_all, find_any, rfind,  # noqa: E402
+                           rfind_any, startswith)
+from ._text_split import (iter_split, join, ngram_hashes, ngram_spans, ngrams,  # noqa: E402
+                          replace, split, split_any, split_spans, splitlines, words)
+from ._text_utf8 import count_codepoints, from_codepoints, hash128, is_ascii  # noqa: E402
 
-
-def split(data: Text, sep: Text, maxsplit: int = -1) -> List[Any]:
-    """Split on every occurrence of sep, as ``bytes.split(sep, maxsplit)`` / ``str.split``.
-
-    str in, list of str out; otherwise list of bytes. sep must not be empty
-    (ValueError, as in Python). A separator is always required: whitespace splitting
-    is a different function.
-    """
-    is_str = isinstance(data, str)
-    if is_str != isinstance(sep, str):
-        raise TypeError("data and sep must both be str or both be bytes-like")
-    maxsplit = operator.index(maxsplit)
-    if maxsplit < 0:
-        maxsplit = -1
-    elif maxsplit >= 1 << 63:
-        maxsplit = (1 << 63) - 1
-    status, blob, offsets = _split_call(_encode(data), _encode(sep), maxsplit)
-    check(status)
-    pieces = [blob[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
-    if is_str:
-        return [p.decode("utf-8") for p in pieces]
-    return pieces
-
-
-__all__ = ["hash64", "Hasher64", "hash64_batch", "is_utf8", "validate_utf8", "utf8_error_offset",
-           "to_codepoints", "split"]
+__all__ = [
+    "Strings",
+    # UTF-8
+    "is_utf8", "validate_utf8", "utf8_error_offset", "to_codepoints", "from_codepoints",
+    "is_ascii", "count_codepoints",
+    # case
+    "casefold", "lower", "upper", "default_process", "unicode_version",
+    # search
+    "find", "rfind", "count", "find_all", "startswith", "endswith", "find_any", "rfind_any",
+    # split and transform
+    "split", "split_any", "splitlines", "words", "split_spans", "iter_split", "replace",
+    "join", "ngrams", "ngram_spans", "ngram_hashes",
+    # hashing
+    "hash64", "hash128", "Hasher64", "hash64_batch",
+]
