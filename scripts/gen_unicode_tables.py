@@ -43,6 +43,14 @@ mapping is a delta (mapped - cp) when it is one code point, or EXPANSION + i whe
 several, i indexing hp__ucd_expansions (a length followed by the code points). Deltas
 make the records shared by whole ranges (A..Z all have lower delta +32), which keeps
 the record table small. SHIFT is chosen to minimise the total table size.
+
+Two derived tables serve the fast paths of lib/text/case.c: hp__ucd_changing_leads
+(per mapping, the UTF-8 lead bytes of which some character does not map to itself, as
+a 16-entry nibble table for vpshufb) and hp__ucd_two_byte (per mapping, the output
+bytes of each U+0080..U+07FF character whose mapping is one two-byte character).
+The script fails rather than write tables that break an assumption of the C code
+(more than 3 code points in a mapping, UTF-8 growth above 3x, a default_process
+mapping that is not one code point per code point).
 """
 
 import argparse
@@ -296,8 +304,9 @@ extern const uint8_t hp__ucd_changing_leads[4][16];
 /* For each mapping (same order), the two-byte characters U+0080..U+07FF whose mapping is
  * one two-byte character: its UTF-8 bytes as a little-endian uint16 (lead byte low),
  * indexed by code point; 0 for every other character (and for U+03A3 in lower, whose
- * mapping depends on the context). A shortcut for the commonest cased scripts. */
-extern const uint16_t hp__ucd_two_byte[4][2048];
+ * mapping depends on the context). A shortcut for the commonest cased scripts. Each row
+ * ends with two zero entries so that a 32-bit vector gather of entry 2047 stays inside. */
+extern const uint16_t hp__ucd_two_byte[4][2050];
 
 /* The record of a code point (cp < 0x110000). */
 static inline const hp__ucd_record *hp__ucd_record_of(uint32_t cp) {{
@@ -370,7 +379,7 @@ def render(records, expansions, cp_record, changing, rf_version):
 
 
 def two_byte_tables(records, cp_record):
-    lines = ["const uint16_t hp__ucd_two_byte[4][2048] = {"]
+    lines = ["const uint16_t hp__ucd_two_byte[4][2050] = {"]
     for name, field in (("fold", 3), ("lower", 1), ("upper", 2), ("default_process", 4)):
         values = []
         for cp in range(2048):
@@ -383,9 +392,10 @@ def two_byte_tables(records, cp_record):
                     if 0x80 <= to < 0x800:
                         value = (0xC0 | to >> 6) | (0x80 | (to & 0x3F)) << 8
             values.append(value)
+        values += [0, 0]  # padding for 32-bit gathers
         lines.append(f"    /* {name} */")
         lines.append("    {")
-        for i in range(0, 2048, 12):
+        for i in range(0, len(values), 12):
             lines.append("        " + " ".join(f"{v:>5}," for v in values[i:i + 12]).rstrip())
         lines.append("    },")
     lines.append("};")

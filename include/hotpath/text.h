@@ -74,7 +74,8 @@ HP_API size_t hp_ascii_prefix(const char *s, size_t len);
 /*
  * hp_utf8_count — number of code points in UTF-8 text (validating it).
  *
- * out:    OUT, the count on HP_OK; the offset of the first bad byte on HP_EUTF8.
+ * out:    OUT, the count on HP_OK; the offset of the first bad byte on HP_EUTF8;
+ *         untouched on argument errors.
  * s, len: UTF-8 input (borrowed).
  * Returns HP_OK; HP_EUTF8; HP_EINVAL (NULL out, or NULL s with len > 0); HP_EOVERFLOW.
  * Thread-safe; allocates nothing.
@@ -88,9 +89,10 @@ HP_API hp_status hp_utf8_count(size_t *out, const char *s, size_t len);
  * offsets:  IN/OUT, n byte offsets in ascending order, each <= len and on a character
  *           boundary; each is replaced by the number of code points before it.
  * s, len:   the UTF-8 text the offsets refer to (assumed valid: validate it first).
- * Returns HP_OK; HP_EINVAL for NULL arguments (with n or len > 0), offsets that
- * decrease, exceed len, or fall inside a character (the message names the index).
- * Thread-safe; allocates nothing.
+ * Returns HP_OK; HP_EINVAL for NULL arguments (with n or len > 0), offsets that are
+ * negative, decrease, exceed len, or fall inside a character (the message names the
+ * index); HP_EOVERFLOW for len > HP_MAX_LEN or n > HP_MAX_LEN / 8. On error the array
+ * is left unchanged. Thread-safe; allocates nothing.
  */
 HP_API hp_status hp_utf8_offset_to_index(int64_t *offsets, size_t n, const char *s, size_t len);
 
@@ -109,7 +111,8 @@ HP_API size_t hp_utf32_to_utf8_bound(size_t n);
  * cps, n:        the code points (borrowed).
  * Returns HP_OK; HP_EBUFSIZE; HP_ERANGE for a surrogate (U+D800..U+DFFF) or a value
  * above U+10FFFF ("code point 0x110000 at index 3 is not a Unicode scalar value");
- * HP_EINVAL for NULL out_len / cps with n > 0 / out with capacity > 0; HP_EOVERFLOW.
+ * HP_EINVAL for NULL out_len / cps with n > 0 / out with capacity > 0; HP_EOVERFLOW
+ * for n > HP_MAX_LEN / 4.
  * Thread-safe; allocates nothing.
  */
 HP_API hp_status hp_utf32_to_utf8(char *out, size_t capacity, size_t *out_len,

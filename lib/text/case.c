@@ -11,30 +11,30 @@
  *
  * Algorithm. The input is validated first (hp_utf8_validate: AVX2 at over 10 GB/s, and
  * it reports the offset and reason of the first bad sequence exactly as Python does),
- * after which the mapping loop decodes without checks. The loop alternates between
- * ASCII runs and single non-ASCII characters:
+ * after which the mapping loop decodes without checks:
  *
- *   - ASCII maps to ASCII one byte for one byte in every mapping, so a run is a plain
- *     byte translation: a 128-entry table per mapping in the scalar path, 32 bytes per
- *     step in the AVX2 path (range compares give the letters, a masked OR/XOR of 0x20
- *     changes their case; for default_process a blend puts spaces where the byte is not
- *     [0-9A-Za-z]). The AVX2 step translates and stores all 32 bytes, then advances
- *     only past the ASCII prefix of the block, so a block that contains a non-ASCII
- *     byte costs one store whose tail is overwritten by what follows (it is only done
- *     when 32 bytes of output capacity remain, so nothing is written out of bounds).
- *   - A non-ASCII character is decoded, its record looked up, and the mapping emitted:
- *     a zero delta copies the input bytes unchanged (most characters in most text),
- *     a delta is added and re-encoded, an expansion is encoded code point by code point.
+ *   - ASCII maps to ASCII one byte for one byte in every mapping: a 128-entry table per
+ *     mapping in the scalar path; in the AVX2 path, 32 bytes per step (range compares
+ *     find the letters, a masked OR/XOR of 0x20 changes their case, for default_process
+ *     a blend puts spaces where a byte is not [0-9A-Za-z]). The same step lets through
+ *     non-ASCII characters that map to themselves whatever they are: the generator
+ *     lists, per mapping, the UTF-8 lead bytes of which some character changes, and two
+ *     vpshufb lookups test 32 bytes against that list. So ASCII text and caseless
+ *     scripts (CJK, Hangul, Arabic, Indic, ...) never leave the vector loop.
+ *   - Other characters go one at a time: two-byte characters that map to one two-byte
+ *     character (most of Latin, Greek, Cyrillic, Armenian) through a flat generated
+ *     table of their output bytes; everything else through the record (decode, two-stage
+ *     lookup, add the delta, encode without branches, or write the expansion).
  *
  * The loop is one always-inline function instantiated per mapping and per SIMD level,
- * so the mapping choice and the ASCII strategy are constants in each copy and no
- * function pointer is called per run. The level is read per call (hp__simd()), so
+ * so the mapping and the strategy are constants in each copy and no function pointer
+ * is called per character. The level is read per call (hp__simd()), so
  * hp_simd_set_level() applies to the next call.
  *
- * Output capacity. A character writes at most 12 bytes (3 code points of 4 bytes);
- * while 12 bytes of room remain it writes straight into `out`, otherwise through a
- * small scratch buffer, copying only what fits. Either way the loop keeps counting, so
- * HP_EBUFSIZE can report the exact size needed after a single pass.
+ * Output capacity. Every write is checked against the capacity (a 32-byte vector store
+ * only happens with 32 bytes of room, a character's 4-byte store with 4), and the loop
+ * keeps counting past a full buffer, so HP_EBUFSIZE reports the exact size needed after
+ * a single pass and nothing is ever written out of bounds.
  *
  * Final sigma (lower only). CPython's str.lower() maps U+03A3 to ς instead of σ when
  * it is preceded by a cased character (skipping case-ignorable ones) and not followed
@@ -162,20 +162,6 @@ static size_t emit_expansion(unsigned char *o, int32_t m) {
     return n;
 }
 
-/* Write the mapping m of code point cp (encoded as src[0..width)) at o; returns bytes. */
-static HP__ALWAYS_INLINE size_t emit(unsigned char *o, uint32_t cp, int32_t m, const unsigned char *src,
-                          unsigned width) {
-    if (m == 0) {
-        o[0] = src[0];
-        o[1] = src[1];
-        if (width > 2) o[2] = src[2];
-        if (width > 3) o[3] = src[3];
-        return width;
-    }
-    if (HP__LIKELY(m < HP__UCD_EXPANSION)) return encode_utf8(o, (uint32_t)((int32_t)cp + m));
-    return emit_expansion(o, m);
-}
-
 /* ---------------------------------------------------------------- AVX2 ASCII blocks */
 
 #if HP_HAVE_X86_SIMD
@@ -226,7 +212,8 @@ static HP__AVX2 inline unsigned block_avx2(unsigned char *dst, const unsigned ch
     __m256i lead_cols = _mm256_broadcastsi128_si256(
         _mm_loadu_si128((const __m128i *)hp__ucd_changing_leads[kind]));
     __m256i cols = _mm256_shuffle_epi8(lead_cols, _mm256_and_si256(v, nibble));
-    __m256i rows = _mm256_shuffle_epi8(lead_rows, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+    __m256i high = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
+    __m256i rows = _mm256_shuffle_epi8(lead_rows, high);
     __m256i ok = _mm256_cmpeq_epi8(_mm256_and_si256(cols, rows), _mm256_setzero_si256());
     uint32_t stop = ~(uint32_t)_mm256_movemask_epi8(ok);
     return stop == 0 ? 32 : (unsigned)__builtin_ctz(stop);
@@ -257,20 +244,33 @@ static inline void store_word(unsigned char *o, uint32_t word) {
 }
 
 /*
- * Map the one non-ASCII character at s[*i] (of the valid text s[0 .. len)) by `kind`,
- * writing what fits into out[*o .. cap); advance *i and *o past it (*o counts bytes
- * needed, whether or not they fit). Decoding branches on the lead byte (that predicts
- * well within a word and lets the processor run ahead); encoding does not branch.
+ * Map the non-ASCII character at s[*i] (of the valid text s[0 .. len), to be mapped up
+ * to `end`) by `kind`, writing what fits into out[*o .. cap); advance *i and *o past it
+ * (*o counts bytes needed, whether or not they fit). A two-byte character followed by
+ * another is mapped together with it when both have a two-byte mapping. Decoding
+ * branches on the lead byte (that predicts well within a word and lets the processor
+ * run ahead); encoding does not branch.
  */
 static HP__ALWAYS_INLINE void map_char(unsigned char *out, size_t cap, size_t *o,
-                                       const unsigned char *s, size_t len, size_t *i,
-                                       case_kind kind) {
+                                       const unsigned char *s, size_t len, size_t end,
+                                       size_t *i, case_kind kind) {
     const unsigned char *c = s + *i;
     if (c[0] < 0xE0) {
         /* two bytes (valid input: a lead C2..DF and its continuation byte) */
-        uint16_t two = hp__ucd_two_byte[kind][(c[0] & 0x1Fu) << 6 | (c[1] & 0x3Fu)];
+        const uint16_t *table = hp__ucd_two_byte[kind];
+        uint16_t two = table[(c[0] & 0x1Fu) << 6 | (c[1] & 0x3Fu)];
+        size_t at = *o;
+        /* and often another two-byte character right after it (one 4-byte store) */
+        if (*i + 4 <= end && (c[2] & 0xE0) == 0xC0 && at + 4 <= cap) {
+            uint16_t next = table[(c[2] & 0x1Fu) << 6 | (c[3] & 0x3Fu)];
+            if (HP__LIKELY((two != 0) & (next != 0))) {
+                store_word(out + at, (uint32_t)two | (uint32_t)next << 16);
+                *i += 4;
+                *o = at + 4;
+                return;
+            }
+        }
         if (HP__LIKELY(two != 0)) {
-            size_t at = *o;
             if (HP__LIKELY(at + 2 <= cap)) {
                 out[at] = (unsigned char)two;
                 out[at + 1] = (unsigned char)(two >> 8);
@@ -367,7 +367,7 @@ static HP__ALWAYS_INLINE size_t map_loop(unsigned char *out, size_t cap, const u
                 o++;
                 i++;
             } else {
-                map_char(out, cap, &o, s, len, &i, kind);
+                map_char(out, cap, &o, s, len, end, &i, kind);
             }
         }
     }

@@ -67,13 +67,18 @@
 #if HP_HAVE_X86_SIMD
 #include <immintrin.h>
 #define HP__AVX2 __attribute__((target("avx2,bmi,bmi2")))
+/* For helpers instantiated with constant arguments (a needle length, a set kind). */
+#define HP__INLINE_AVX2 __attribute__((target("avx2,bmi,bmi2"), always_inline)) inline
 #endif
 
 typedef unsigned char uchar;
 
-/* Results of the search kernels besides a position (positions are <= HP_MAX_LEN). */
+/* What the backward kernels return besides a position (positions are <= HP_MAX_LEN). */
 #define NOT_FOUND SIZE_MAX
 #define GAVE_UP (SIZE_MAX - 1)
+
+/* What the forward kernels return. */
+enum { SCAN_MORE, SCAN_DONE, SCAN_GAVE_UP };
 
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
@@ -119,11 +124,21 @@ static const uint8_t byte_rank[256] = {
      45,  46,  47,  48,  49,  32,  33,  34,  35,  36,  37,  38,  39,  40,  41,  42, /* F0 */
 };
 
-/* The needle and its two probe positions. */
+/* Needles up to this long are verified without memcmp, and by the AVX2 kernel in full:
+ * every byte compared at 32 positions at once. */
+#define SHORT_NEEDLE 16
+/* Short needles whose rarest byte ranks at least this common (a lowercase letter,
+ * space, ...) have candidates in most 64-byte blocks of text: testing for candidates
+ * first would be a branch taken at random, so they go straight to the full compare. */
+#define DENSE_RANK 200
+
+/* The needle, its two probe positions, and its first and last 4 or 8 bytes as words. */
 typedef struct needle {
     const uchar *p;
     size_t len;
-    size_t r1, r2; /* the rarest byte's position, and the second probe (r1 != r2) */
+    size_t r1, r2;       /* the rarest byte's position, and the second probe (r1 != r2) */
+    uint64_t head, tail; /* len 4..8: 32-bit loads; len > 8: 64-bit loads */
+    bool border_free;    /* no proper prefix is also a suffix: occurrences never overlap */
 } needle;
 
 /* Probe 1 is the rarest byte. Probe 2 is the rarest byte at another position, preferring
@@ -153,6 +168,18 @@ static void needle_init(needle *nd, const uchar *p, size_t len) {
     nd->len = len;
     nd->r1 = a;
     nd->r2 = b;
+    nd->head = nd->tail = 0;
+    if (len >= 4 && len <= 8) {
+        nd->head = hp__load32(p);
+        nd->tail = hp__load32(p + len - 4);
+    } else if (len > 8) {
+        nd->head = hp__load64(p);
+        nd->tail = hp__load64(p + len - 8);
+    }
+    nd->border_free = true; /* only needed (and computed) for the short needles */
+    for (size_t shift = 1; len <= SHORT_NEEDLE && shift < len && nd->border_free; shift++) {
+        nd->border_free = memcmp(p, p + shift, len - shift) != 0;
+    }
 }
 
 /* ---------------------------------------------------------------- verification budget */
@@ -182,16 +209,61 @@ static inline bool budget_charge(budget *b, size_t nlen, size_t passed) {
     return b->work <= b->allowance || (b->work - b->allowance) / BUDGET_PER_BYTE <= passed;
 }
 
-/* Verify candidate c (forward: passed = c - origin). Returns c on a match, NOT_FOUND if
- * it is not one, GAVE_UP (b->resume = c) if the budget is spent. */
-static inline size_t verify(const needle *nd, const uchar *h, size_t c, size_t passed,
-                            budget *b) {
-    if (!budget_charge(b, nd->len, passed)) {
-        b->resume = c;
-        return GAVE_UP;
-    }
-    return memcmp(h + c, nd->p, nd->len) == 0 ? c : NOT_FOUND;
+/*
+ * Does the needle start at p (`passed` haystack bytes into the search)? 1 or 0; -1 when
+ * the budget is spent. Needles up to 16 bytes are compared with two overlapping loads
+ * (first and last 4 or 8 bytes), a constant cost that needs no budget; longer ones
+ * check their first and last 8 bytes, and only then charge and memcmp the middle.
+ */
+static inline int verify(const needle *nd, const uchar *p, size_t passed, budget *b) {
+    const size_t len = nd->len;
+    const uchar *n = nd->p;
+    if (len <= 3) return p[0] == n[0] && p[len / 2] == n[len / 2] && p[len - 1] == n[len - 1];
+    if (len <= 8) return hp__load32(p) == nd->head && hp__load32(p + len - 4) == nd->tail;
+    if (hp__load64(p) != nd->head || hp__load64(p + len - 8) != nd->tail) return 0;
+    if (len <= SHORT_NEEDLE) return 1;
+    if (!budget_charge(b, len, passed)) return -1;
+    return memcmp(p + 8, n + 8, len - 16) == 0;
 }
+
+/* ---------------------------------------------------------------- result sink */
+
+/*
+ * Where forward searches put their results: the first `cap` positions go to out, the
+ * search stops after `limit`, and `count` says how many were found. A growing sink
+ * (find_all_alloc) reallocates out instead of only counting past cap.
+ */
+typedef struct sink {
+    int64_t *out;
+    size_t cap, count, limit;
+    size_t max_cap; /* growing sinks: no more than this many can ever be needed */
+    bool grow;
+    bool nomem;
+} sink;
+
+static bool sink_grow(sink *s) {
+    size_t cap = s->cap < 32 ? 32 : s->cap * 2, bytes;
+    if (cap > s->max_cap && s->max_cap > s->count) cap = s->max_cap;
+    int64_t *p = NULL;
+    if (hp__mul_size(cap, sizeof *p, &bytes)) p = hp__realloc(s->out, bytes);
+    if (p == NULL) {
+        s->nomem = true;
+        return false;
+    }
+    s->out = p;
+    s->cap = cap;
+    return true;
+}
+
+/* Record a match; false when the search should stop. */
+static inline bool sink_put(sink *s, size_t pos) {
+    if (s->count >= s->cap && s->grow && !sink_grow(s)) return false;
+    if (s->count < s->cap) s->out[s->count] = (int64_t)pos;
+    return ++s->count < s->limit;
+}
+
+/* Only counting from here on: nothing more to write. */
+static inline bool sink_counting(const sink *s) { return !s->grow && s->count >= s->cap; }
 
 /* ---------------------------------------------------------------- scalar byte kernels */
 
@@ -230,23 +302,35 @@ static size_t count_byte_scalar(const uchar *h, size_t len, uchar c) {
 
 /* ---------------------------------------------------------------- scalar prefilter */
 
-/* First occurrence at a position in [from, hlen - len], or NOT_FOUND / GAVE_UP. */
-static size_t next_scalar(const needle *nd, const uchar *h, size_t hlen, size_t from,
-                          budget *b) {
+/*
+ * Every occurrence at a position in [from, hlen - len], left to right, into s; after a
+ * match the next one may start `step` bytes later (1: overlapping; len: not). Returns
+ * SCAN_DONE, or SCAN_GAVE_UP with b->resume = the first position not yet examined.
+ */
+static int scan_scalar(const needle *nd, const uchar *h, size_t hlen, size_t from, size_t step,
+                       sink *s, budget *b) {
     const size_t last = hlen - nd->len, r1 = nd->r1, r2 = nd->r2;
     const uchar c1 = nd->p[r1], c2 = nd->p[r2];
     size_t pos = from;
     while (pos <= last) {
         const uchar *hit = memchr(h + pos + r1, c1, last - pos + 1);
-        if (hit == NULL) return NOT_FOUND;
+        if (hit == NULL) return SCAN_DONE;
         pos = (size_t)(hit - h) - r1;
         if (h[pos + r2] == c2) {
-            size_t r = verify(nd, h, pos, pos - b->origin, b);
-            if (r != NOT_FOUND) return r;
+            int v = verify(nd, h + pos, pos - b->origin, b);
+            if (v < 0) {
+                b->resume = pos;
+                return SCAN_GAVE_UP;
+            }
+            if (v > 0) {
+                if (!sink_put(s, pos)) return SCAN_DONE;
+                pos += step;
+                continue;
+            }
         }
         pos++;
     }
-    return NOT_FOUND;
+    return SCAN_DONE;
 }
 
 /* Last occurrence at a position in [0, to], or NOT_FOUND / GAVE_UP. */
@@ -258,8 +342,12 @@ static size_t prev_scalar(const needle *nd, const uchar *h, size_t to, budget *b
         size_t pos = rfind_byte_scalar(h + r1, end, c1);
         if (pos == NOT_FOUND) return NOT_FOUND;
         if (h[pos + r2] == c2) {
-            size_t r = verify(nd, h, pos, b->origin - pos, b);
-            if (r != NOT_FOUND) return r;
+            int v = verify(nd, h + pos, b->origin - pos, b);
+            if (v > 0) return pos;
+            if (v < 0) {
+                b->resume = pos;
+                return GAVE_UP;
+            }
         }
         end = pos;
     }
@@ -409,65 +497,187 @@ HP__AVX2 static inline uint32_t pair_mask(const uchar *h1, const uchar *h2, size
     return (uint32_t)_mm256_movemask_epi8(m);
 }
 
-/* Verify the candidates base + k for the bits k of mask, lowest first. */
-static inline size_t verify_forward(const needle *nd, const uchar *h, size_t base,
-                                    uint64_t mask, budget *b) {
-    while (mask != 0) {
-        size_t c = base + (size_t)__builtin_ctzll(mask);
-        size_t r = verify(nd, h, c, c - b->origin, b);
-        if (r != NOT_FOUND) return r;
-        mask &= mask - 1;
-    }
-    return NOT_FOUND;
+/* Population count without assuming the POPCNT instruction. */
+static inline unsigned popcount64(uint64_t x) {
+    x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+    x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+    return (unsigned)((x * ONES) >> 56);
 }
 
-/* Verify the candidates base + k for the bits k of mask, highest first. */
-static inline size_t verify_backward(const needle *nd, const uchar *h, size_t base,
-                                     uint64_t mask, budget *b) {
+/* What scan_avx2 carries from block to block. */
+typedef struct scan_state {
+    size_t step;      /* after a match at c the next one may start at c + step */
+    size_t next;      /* the first position where a match may start */
+    bool short_exact; /* masks hold exact matches (short needle), not candidates */
+    bool count_free;  /* matches cannot conflict: overlapping, or a border-free needle */
+} scan_state;
+
+/*
+ * The positions base + k for the bits k of mask, lowest first, handled as scan_scalar
+ * does. With st->short_exact the bits are matches already; when only a count is wanted
+ * and no two matches can conflict, they are simply counted.
+ */
+static inline int take_forward(const needle *nd, const uchar *h, size_t base, uint64_t mask,
+                               scan_state *st, sink *s, budget *b) {
+    if (st->short_exact && st->count_free && sink_counting(s) && s->limit == SIZE_MAX) {
+        s->count += popcount64(mask);
+        return SCAN_MORE;
+    }
+    while (mask != 0) {
+        size_t c = base + (size_t)__builtin_ctzll(mask);
+        mask &= mask - 1;
+        if (c < st->next) continue;
+        if (!st->short_exact) {
+            int v = verify(nd, h + c, c - b->origin, b);
+            if (v == 0) continue;
+            if (v < 0) {
+                b->resume = c;
+                return SCAN_GAVE_UP;
+            }
+        }
+        if (!sink_put(s, c)) return SCAN_DONE;
+        st->next = c + st->step;
+    }
+    return SCAN_MORE;
+}
+
+/* The candidates base + k for the bits k of mask, highest first: the first match, or
+ * NOT_FOUND, or GAVE_UP. */
+static inline size_t take_backward(const needle *nd, const uchar *h, size_t base, uint64_t mask,
+                                   budget *b) {
     while (mask != 0) {
         unsigned k = 63u - (unsigned)__builtin_clzll(mask);
         size_t c = base + k;
-        size_t r = verify(nd, h, c, b->origin - c, b);
-        if (r != NOT_FOUND) return r;
+        int v = verify(nd, h + c, b->origin - c, b);
+        if (v > 0) return c;
+        if (v < 0) {
+            b->resume = c;
+            return GAVE_UP;
+        }
         mask &= ~(UINT64_C(1) << k);
     }
     return NOT_FOUND;
 }
 
-/* next_scalar with 64 candidates per step. */
-HP__AVX2 static size_t next_avx2(const needle *nd, const uchar *h, size_t hlen, size_t from,
-                                 budget *b) {
+/* The positions among the 32 from base where a short needle (nb: its bytes broadcast)
+ * matches in full. Reads h[base .. base + 31 + len - 1]. */
+HP__AVX2 static inline uint32_t exact_mask(const __m256i *nb, size_t len, const uchar *h,
+                                           size_t base) {
+    __m256i m = _mm256_cmpeq_epi8(load32(h + base), nb[0]);
+    for (size_t i = 1; i < len; i++) {
+        m = _mm256_and_si256(m, _mm256_cmpeq_epi8(load32(h + base + i), nb[i]));
+    }
+    return (uint32_t)_mm256_movemask_epi8(m);
+}
+
+/* The full-compare loop of scan_avx2 for a needle of exactly `len` bytes (a constant in
+ * each instantiation, so the byte loop unrolls): 64 positions per step, no branch on
+ * the data except "any match in these 64 positions". Advances *pos. */
+HP__INLINE_AVX2 static int scan_dense(const __m256i *nb, const size_t len, const uchar *h,
+                                      size_t last, size_t *pos_io, scan_state *st, sink *s,
+                                      budget *b, const needle *nd) {
+    size_t pos = *pos_io;
+    const bool just_count = st->count_free && sink_counting(s) && s->limit == SIZE_MAX;
+    size_t counted = 0;
+    int r = SCAN_MORE;
+    while (pos <= last && last - pos >= 63) {
+        __m256i lo = _mm256_cmpeq_epi8(load32(h + pos), nb[0]);
+        __m256i hi = _mm256_cmpeq_epi8(load32(h + pos + 32), nb[0]);
+        for (size_t i = 1; i < len; i++) {
+            lo = _mm256_and_si256(lo, _mm256_cmpeq_epi8(load32(h + pos + i), nb[i]));
+            hi = _mm256_and_si256(hi, _mm256_cmpeq_epi8(load32(h + pos + 32 + i), nb[i]));
+        }
+        uint64_t mask = (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+                        (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+        if (just_count) {
+            counted += popcount64(mask);
+        } else if (mask != 0) {
+            r = take_forward(nd, h, pos, mask, st, s, b);
+            if (r != SCAN_MORE) break;
+        }
+        pos += 64;
+        if (st->next > pos) pos = st->next;
+    }
+    s->count += counted;
+    *pos_io = pos;
+    return r;
+}
+
+/*
+ * scan_scalar with 64 positions per step. A block without candidates costs four loads
+ * and compares; for a short needle, a block with candidates is then compared in full
+ * (one load and compare per needle byte), which turns the candidates into exact matches
+ * without a data-dependent branch per candidate: on text with frequent matches that
+ * is what keeps the count at memory speed. The block loop only moves forward: after a
+ * match it continues at the next allowed position if that lies beyond the block.
+ */
+HP__AVX2 static int scan_avx2(const needle *nd, const uchar *h, size_t hlen, size_t from,
+                              size_t step, sink *s, budget *b) {
     const size_t last = hlen - nd->len;
     const uchar *h1 = h + nd->r1, *h2 = h + nd->r2;
     const __m256i v1 = _mm256_set1_epi8((char)nd->p[nd->r1]);
     const __m256i v2 = _mm256_set1_epi8((char)nd->p[nd->r2]);
+    __m256i nb[SHORT_NEEDLE];
+    scan_state st = {step, from, nd->len <= SHORT_NEEDLE, step == 1 || nd->border_free};
+    for (size_t i = 0; st.short_exact && i < nd->len; i++) {
+        nb[i] = _mm256_set1_epi8((char)nd->p[i]);
+    }
     size_t pos = from;
-    /* every candidate of a block is <= last, so every load ends at or before h + hlen */
-    for (; pos <= last && last - pos >= 63; pos += 64) {
+    int r;
+    if (st.short_exact && byte_rank[nd->p[nd->r1]] >= DENSE_RANK) {
+        switch (nd->len) {
+        case 2: r = scan_dense(nb, 2, h, last, &pos, &st, s, b, nd); break;
+        case 3: r = scan_dense(nb, 3, h, last, &pos, &st, s, b, nd); break;
+        case 4: r = scan_dense(nb, 4, h, last, &pos, &st, s, b, nd); break;
+        case 5: r = scan_dense(nb, 5, h, last, &pos, &st, s, b, nd); break;
+        case 6: r = scan_dense(nb, 6, h, last, &pos, &st, s, b, nd); break;
+        case 7: r = scan_dense(nb, 7, h, last, &pos, &st, s, b, nd); break;
+        case 8: r = scan_dense(nb, 8, h, last, &pos, &st, s, b, nd); break;
+        default: r = SCAN_MORE; break;
+        }
+        if (r != SCAN_MORE) return r;
+    }
+    /* every position of a block is <= last, so every load ends at or before h + hlen */
+    while (pos <= last && last - pos >= 63) {
         __m256i a = _mm256_and_si256(_mm256_cmpeq_epi8(load32(h1 + pos), v1),
                                      _mm256_cmpeq_epi8(load32(h2 + pos), v2));
         __m256i c = _mm256_and_si256(_mm256_cmpeq_epi8(load32(h1 + pos + 32), v1),
                                      _mm256_cmpeq_epi8(load32(h2 + pos + 32), v2));
         __m256i any = _mm256_or_si256(a, c);
-        if (_mm256_testz_si256(any, any)) continue;
-        uint64_t mask = (uint64_t)(uint32_t)_mm256_movemask_epi8(a) |
-                        (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << 32;
-        size_t r = verify_forward(nd, h, pos, mask, b);
-        if (r != NOT_FOUND) return r;
+        if (!_mm256_testz_si256(any, any)) {
+            uint64_t mask;
+            if (st.short_exact) {
+                mask = (uint64_t)exact_mask(nb, nd->len, h, pos) |
+                       (uint64_t)exact_mask(nb, nd->len, h, pos + 32) << 32;
+            } else {
+                mask = (uint64_t)(uint32_t)_mm256_movemask_epi8(a) |
+                       (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << 32;
+            }
+            r = take_forward(nd, h, pos, mask, &st, s, b);
+            if (r != SCAN_MORE) return r;
+        }
+        pos += 64;
+        if (st.next > pos) pos = st.next;
     }
-    if (pos > last) return NOT_FOUND;
+    if (pos > last) return SCAN_DONE;
     if (last - pos >= 31) {
-        size_t r = verify_forward(nd, h, pos, pair_mask(h1, h2, pos, v1, v2), b);
-        if (r != NOT_FOUND) return r;
+        uint32_t mask = st.short_exact ? exact_mask(nb, nd->len, h, pos)
+                                       : pair_mask(h1, h2, pos, v1, v2);
+        r = take_forward(nd, h, pos, mask, &st, s, b);
+        if (r != SCAN_MORE) return r;
         pos += 32;
-        if (pos > last) return NOT_FOUND;
+        if (st.next > pos) pos = st.next;
+        if (pos > last) return SCAN_DONE;
     }
-    /* fewer than 32 candidates left: one block ending at `last`, overlapping the
-     * positions already examined (masked off), or scalar code if the haystack is short */
-    if (last < 31) return next_scalar(nd, h, hlen, pos, b);
+    /* fewer than 32 positions left: one block ending at `last`, overlapping the
+     * positions already examined (shifted out), or scalar code if the haystack is short */
+    if (last < 31) return scan_scalar(nd, h, hlen, pos, step, s, b);
     size_t base = last - 31;
-    uint32_t mask = pair_mask(h1, h2, base, v1, v2) >> (pos - base);
-    return verify_forward(nd, h, pos, mask, b);
+    uint32_t mask = st.short_exact ? exact_mask(nb, nd->len, h, base)
+                                   : pair_mask(h1, h2, base, v1, v2);
+    r = take_forward(nd, h, pos, mask >> (pos - base), &st, s, b);
+    return r == SCAN_MORE ? SCAN_DONE : r;
 }
 
 /* prev_scalar with 64 candidates per step (to = the last candidate position). */
@@ -487,19 +697,19 @@ HP__AVX2 static size_t prev_avx2(const needle *nd, const uchar *h, size_t to, bu
         if (_mm256_testz_si256(any, any)) continue;
         uint64_t mask = (uint64_t)(uint32_t)_mm256_movemask_epi8(a) |
                         (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << 32;
-        size_t r = verify_backward(nd, h, base, mask, b);
+        size_t r = take_backward(nd, h, base, mask, b);
         if (r != NOT_FOUND) return r;
     }
     if (end >= 32) {
         end -= 32;
-        size_t r = verify_backward(nd, h, end, pair_mask(h1, h2, end, v1, v2), b);
+        size_t r = take_backward(nd, h, end, pair_mask(h1, h2, end, v1, v2), b);
         if (r != NOT_FOUND) return r;
     }
     if (end == 0) return NOT_FOUND;
     /* fewer than 32 left: the block at 0 (loadable if there are >= 32 candidates) */
     if (to < 31) return prev_scalar(nd, h, end - 1, b);
     uint32_t mask = pair_mask(h1, h2, 0, v1, v2) & (uint32_t)((UINT64_C(1) << end) - 1);
-    return verify_backward(nd, h, 0, mask, b);
+    return take_backward(nd, h, 0, mask, b);
 }
 
 HP__AVX2 static size_t rfind_byte_avx2(const uchar *h, size_t len, uchar c) {
@@ -573,14 +783,12 @@ static size_t count_byte(const uchar *h, size_t len, uchar c) {
     return count_byte_scalar(h, len, c);
 }
 
-static size_t prefilter_next(bool avx2, const needle *nd, const uchar *h, size_t hlen,
-                             size_t from, budget *b) {
+static int prefilter_scan(const needle *nd, const uchar *h, size_t hlen, size_t step, sink *s,
+                          budget *b) {
 #if HP_HAVE_X86_SIMD
-    if (avx2) return next_avx2(nd, h, hlen, from, b);
-#else
-    (void)avx2;
+    if (use_avx2()) return scan_avx2(nd, h, hlen, 0, step, s, b);
 #endif
-    return next_scalar(nd, h, hlen, from, b);
+    return scan_scalar(nd, h, hlen, 0, step, s, b);
 }
 
 static size_t prefilter_prev(bool avx2, const needle *nd, const uchar *h, size_t to,
@@ -594,43 +802,6 @@ static size_t prefilter_prev(bool avx2, const needle *nd, const uchar *h, size_t
 }
 
 /* ---------------------------------------------------------------- substring search */
-
-/*
- * Where forward searches put their results: the first `cap` positions go to out, the
- * search stops after `limit`, and `count` says how many were found. A growing sink
- * (find_all_alloc) reallocates out instead of only counting past cap.
- */
-typedef struct sink {
-    int64_t *out;
-    size_t cap, count, limit;
-    size_t max_cap; /* growing sinks: no more than this many can ever be needed */
-    bool grow;
-    bool nomem;
-} sink;
-
-static bool sink_grow(sink *s) {
-    size_t cap = s->cap < 32 ? 32 : s->cap * 2, bytes;
-    if (cap > s->max_cap && s->max_cap > s->count) cap = s->max_cap;
-    int64_t *p = NULL;
-    if (hp__mul_size(cap, sizeof *p, &bytes)) p = hp__realloc(s->out, bytes);
-    if (p == NULL) {
-        s->nomem = true;
-        return false;
-    }
-    s->out = p;
-    s->cap = cap;
-    return true;
-}
-
-/* Record a match; false when the search should stop. */
-static inline bool sink_put(sink *s, size_t pos) {
-    if (s->count >= s->cap && s->grow && !sink_grow(s)) return false;
-    if (s->count < s->cap) s->out[s->count] = (int64_t)pos;
-    return ++s->count < s->limit;
-}
-
-/* Only counting from here on: nothing more to write. */
-static inline bool sink_counting(const sink *s) { return !s->grow && s->count >= s->cap; }
 
 static void search_empty(sink *s, size_t hlen) {
     size_t total = hlen + 1; /* hlen <= HP_MAX_LEN: no overflow */
@@ -678,22 +849,12 @@ static void search_forward(sink *s, const uchar *h, size_t hlen, const uchar *n,
         search_byte(s, h, hlen, n[0]);
         return;
     }
-    const bool avx2 = use_avx2();
     needle nd;
     needle_init(&nd, n, nlen);
     budget b;
     budget_init(&b, 0, nlen);
-    size_t pos = 0;
-    const size_t last = hlen - nlen;
-    while (pos <= last) {
-        size_t at = prefilter_next(avx2, &nd, h, hlen, pos, &b);
-        if (at == NOT_FOUND) return;
-        if (at == GAVE_UP) {
-            search_twoway(s, h, hlen, n, nlen, b.resume, overlapping);
-            return;
-        }
-        if (!sink_put(s, at)) return;
-        pos = at + (overlapping ? 1 : nlen);
+    if (prefilter_scan(&nd, h, hlen, overlapping ? 1 : nlen, s, &b) == SCAN_GAVE_UP) {
+        search_twoway(s, h, hlen, n, nlen, b.resume, overlapping);
     }
 }
 
@@ -720,20 +881,23 @@ static size_t search_last(const uchar *h, size_t hlen, const uchar *n, size_t nl
 /* ---------------------------------------------------------------- byte sets */
 
 typedef struct byteset {
+    const uchar *set;
+    size_t len;
     uint8_t member[256];
     size_t distinct;
-    uchar any; /* one member (the only one when distinct == 1) */
+    uchar first[3]; /* the first three distinct members (as many as there are) */
 } byteset;
 
 static void byteset_init(byteset *bs, const uchar *set, size_t len) {
     memset(bs->member, 0, sizeof bs->member);
+    bs->set = set;
+    bs->len = len;
     bs->distinct = 0;
-    bs->any = 0;
     for (size_t i = 0; i < len; i++) {
         if (!bs->member[set[i]]) {
             bs->member[set[i]] = 1;
+            if (bs->distinct < 3) bs->first[bs->distinct] = set[i];
             bs->distinct++;
-            bs->any = set[i];
         }
     }
 }
@@ -757,52 +921,72 @@ static size_t rfind_set_scalar(const byteset *bs, const uchar *h, size_t len) {
 typedef struct set_tables {
     __m256i low_a, low_b; /* by low nibble: bit H for members H*16+L, H < 8 / H >= 8 */
     __m256i high_bit;     /* by high nibble H: 1 << (H & 7) */
+    __m256i b0, b1, b2;   /* small sets: the members broadcast (repeated to fill three) */
 } set_tables;
 
+/* Sets of up to this many distinct bytes compare against each member directly (one
+ * compare per member instead of the three shuffles of the nibble lookup). */
+#define SMALL_SET 3
+
 HP__AVX2 static void set_tables_init(set_tables *t, const byteset *bs) {
-    uint8_t a[16] = {0}, b[16] = {0};
-    for (unsigned v = 0; v < 256; v++) {
-        if (!bs->member[v]) continue;
+    uint8_t a[16] = {0}, b[16] = {0}, members[SMALL_SET];
+    for (size_t i = 0; i < bs->len; i++) {
+        unsigned v = bs->set[i];
         if (v < 128) {
             a[v & 15] |= (uint8_t)(1u << (v >> 4));
         } else {
             b[v & 15] |= (uint8_t)(1u << ((v >> 4) - 8));
         }
     }
+    for (size_t i = 0; i < SMALL_SET; i++) members[i] = bs->first[i < bs->distinct ? i : 0];
     t->low_a = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)a));
     t->low_b = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)b));
     t->high_bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128,
                                    1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+    t->b0 = _mm256_set1_epi8((char)members[0]);
+    t->b1 = _mm256_set1_epi8((char)members[1]);
+    t->b2 = _mm256_set1_epi8((char)members[2]);
 }
 
-/* 0xFF for the bytes of x that are in the set. */
-HP__AVX2 static inline __m256i set_match(const set_tables *t, __m256i x) {
+/* Non-zero exactly in the bytes of x that are in the set. `small` is a constant in each
+ * instantiation of the loops below. The nibble lookup leaves each member byte with one
+ * bit set; the compare that would turn that into 0xFF is left to set_mask, so a block
+ * without members costs no compare. */
+HP__INLINE_AVX2 static __m256i set_match(const set_tables *t, __m256i x, bool small) {
+    if (small) {
+        return _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, t->b0),
+                                               _mm256_cmpeq_epi8(x, t->b1)),
+                               _mm256_cmpeq_epi8(x, t->b2));
+    }
     const __m256i top = _mm256_set1_epi8((char)0x80), nibble = _mm256_set1_epi8(0x0F);
     __m256i rows = _mm256_or_si256(_mm256_shuffle_epi8(t->low_a, x),
                                    _mm256_shuffle_epi8(t->low_b, _mm256_xor_si256(x, top)));
     __m256i high = _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble);
-    __m256i bit = _mm256_shuffle_epi8(t->high_bit, high);
-    return _mm256_cmpeq_epi8(_mm256_and_si256(rows, bit), bit);
+    return _mm256_and_si256(rows, _mm256_shuffle_epi8(t->high_bit, high));
 }
 
-HP__AVX2 static inline uint32_t set_mask(const set_tables *t, const uchar *p) {
-    return (uint32_t)_mm256_movemask_epi8(set_match(t, load32(p)));
+/* Bit k set when byte k of a set_match result is non-zero. */
+HP__INLINE_AVX2 static uint32_t nonzero_bits(__m256i m) {
+    return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
 }
 
-HP__AVX2 static size_t find_set_avx2(const byteset *bs, const uchar *h, size_t len) {
-    set_tables t;
-    set_tables_init(&t, bs);
+HP__INLINE_AVX2 static uint32_t set_mask(const set_tables *t, const uchar *p, bool small) {
+    return nonzero_bits(set_match(t, load32(p), small));
+}
+
+HP__INLINE_AVX2 static size_t find_set_loop(const set_tables *t, const byteset *bs,
+                                            const uchar *h, size_t len, bool small) {
     size_t i = 0;
     for (; len - i >= 64; i += 64) {
-        __m256i a = set_match(&t, load32(h + i)), c = set_match(&t, load32(h + i + 32));
+        __m256i a = set_match(t, load32(h + i), small);
+        __m256i c = set_match(t, load32(h + i + 32), small);
         __m256i any = _mm256_or_si256(a, c);
         if (_mm256_testz_si256(any, any)) continue;
-        uint64_t mask = (uint64_t)(uint32_t)_mm256_movemask_epi8(a) |
-                        (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << 32;
+        uint64_t mask = (uint64_t)nonzero_bits(a) | (uint64_t)nonzero_bits(c) << 32;
         return i + (size_t)__builtin_ctzll(mask);
     }
     if (len - i >= 32) {
-        uint32_t mask = set_mask(&t, h + i);
+        uint32_t mask = set_mask(t, h + i, small);
         if (mask != 0) return i + (size_t)__builtin_ctz(mask);
         i += 32;
     }
@@ -810,38 +994,51 @@ HP__AVX2 static size_t find_set_avx2(const byteset *bs, const uchar *h, size_t l
     if (len < 32) return find_set_scalar(bs, h, len);
     /* the last 32 bytes, less those already examined */
     size_t base = len - 32;
-    uint32_t mask = set_mask(&t, h + base) >> (i - base);
+    uint32_t mask = set_mask(t, h + base, small) >> (i - base);
     return mask != 0 ? i + (size_t)__builtin_ctz(mask) : NOT_FOUND;
 }
 
-HP__AVX2 static size_t rfind_set_avx2(const byteset *bs, const uchar *h, size_t len) {
-    set_tables t;
-    set_tables_init(&t, bs);
+HP__INLINE_AVX2 static size_t rfind_set_loop(const set_tables *t, const byteset *bs,
+                                             const uchar *h, size_t len, bool small) {
     size_t end = len;
     for (; end >= 64; end -= 64) {
-        __m256i a = set_match(&t, load32(h + end - 64)), c = set_match(&t, load32(h + end - 32));
+        __m256i a = set_match(t, load32(h + end - 64), small);
+        __m256i c = set_match(t, load32(h + end - 32), small);
         __m256i any = _mm256_or_si256(a, c);
         if (_mm256_testz_si256(any, any)) continue;
-        uint64_t mask = (uint64_t)(uint32_t)_mm256_movemask_epi8(a) |
-                        (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << 32;
+        uint64_t mask = (uint64_t)nonzero_bits(a) | (uint64_t)nonzero_bits(c) << 32;
         return end - 64 + (63u - (unsigned)__builtin_clzll(mask));
     }
     if (end >= 32) {
         end -= 32;
-        uint32_t mask = set_mask(&t, h + end);
+        uint32_t mask = set_mask(t, h + end, small);
         if (mask != 0) return end + (31u - (unsigned)__builtin_clz(mask));
     }
     if (end == 0) return NOT_FOUND;
     if (len < 32) return rfind_set_scalar(bs, h, end);
     /* the first 32 bytes, less those already examined */
-    uint32_t mask = set_mask(&t, h) & (uint32_t)((UINT64_C(1) << end) - 1);
+    uint32_t mask = set_mask(t, h, small) & (uint32_t)((UINT64_C(1) << end) - 1);
     return mask != 0 ? 31u - (unsigned)__builtin_clz(mask) : NOT_FOUND;
+}
+
+HP__AVX2 static size_t find_set_avx2(const byteset *bs, const uchar *h, size_t len) {
+    set_tables t;
+    set_tables_init(&t, bs);
+    return bs->distinct <= SMALL_SET ? find_set_loop(&t, bs, h, len, true)
+                                     : find_set_loop(&t, bs, h, len, false);
+}
+
+HP__AVX2 static size_t rfind_set_avx2(const byteset *bs, const uchar *h, size_t len) {
+    set_tables t;
+    set_tables_init(&t, bs);
+    return bs->distinct <= SMALL_SET ? rfind_set_loop(&t, bs, h, len, true)
+                                     : rfind_set_loop(&t, bs, h, len, false);
 }
 
 #endif /* HP_HAVE_X86_SIMD */
 
 static size_t find_set(const byteset *bs, const uchar *h, size_t len) {
-    if (bs->distinct == 1) return find_byte(h, len, bs->any);
+    if (bs->distinct == 1) return find_byte(h, len, bs->first[0]);
 #if HP_HAVE_X86_SIMD
     if (use_avx2()) return find_set_avx2(bs, h, len);
 #endif
@@ -849,7 +1046,7 @@ static size_t find_set(const byteset *bs, const uchar *h, size_t len) {
 }
 
 static size_t rfind_set(const byteset *bs, const uchar *h, size_t len) {
-    if (bs->distinct == 1) return rfind_byte(h, len, bs->any);
+    if (bs->distinct == 1) return rfind_byte(h, len, bs->first[0]);
 #if HP_HAVE_X86_SIMD
     if (use_avx2()) return rfind_set_avx2(bs, h, len);
 #endif

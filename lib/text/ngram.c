@@ -65,7 +65,7 @@ typedef struct word_grams {
 } word_grams;
 
 static int wg_next(word_grams *g, size_t *b, size_t *e) {
-    size_t lb, le, tb, te;
+    size_t lb = 0, le = 0, tb = 0, te = 0;
     int r;
     if (!g->started) {
         g->started = true;
@@ -113,7 +113,7 @@ static hp_status join_put(joiner *j, size_t *used, bool *streaming, const char *
 static hp_status hash_word_gram(uint64_t *out, joiner *j, const char *s, size_t b, size_t e) {
     word_stream ws;
     ws_init(&ws, s + b, e - b);
-    size_t wb, we, prev = 0, used = 0;
+    size_t wb = 0, we = 0, prev = 0, used = 0;
     bool first = true, direct = true, streaming = false;
     int r;
     /* First see whether every gap is one ' ' (nothing to copy); copy only if not. */
@@ -187,13 +187,13 @@ static hp_status emit(sink *k, size_t i, size_t b, size_t e) {
     return HP_OK;
 }
 
-static hp_status ngrams(sink *k, size_t *out_count, const char *s, size_t len, int unit,
-                        size_t n) {
+static hp_status ngrams(sink *k, size_t *out_count, const char *s, size_t len, int unit, size_t n) {
     size_t count = 0;
     if (unit == HP_NGRAM_BYTES) {
         count = len >= n ? len - n + 1 : 0;
         size_t upto = count < k->capacity ? count : k->capacity;
-        for (size_t i = 0; i < upto; i++) HP_FORWARD_IF_ERROR(emit(k, i, i, i + n));
+        for (size_t i = 0; i < upto; i++)
+            HP_FORWARD_IF_ERROR(emit(k, i, i, i + n));
     } else if (unit == HP_NGRAM_CHARS) {
         const unsigned char *u = (const unsigned char *)s;
         size_t head = 0, tail = 0, k_chars = 0;
@@ -225,8 +225,8 @@ static hp_status ngrams(sink *k, size_t *out_count, const char *s, size_t len, i
         if (r < 0) return r;
     }
     *out_count = count;
-    HP_RETURN_IF(count > k->capacity, HP_EBUFSIZE, "output needs %zu n-grams, capacity %zu",
-                 count, k->capacity);
+    HP_RETURN_IF(count > k->capacity, HP_EBUFSIZE, "output needs %zu n-grams, capacity %zu", count,
+                 k->capacity);
     return HP_OK;
 }
 

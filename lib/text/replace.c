@@ -147,9 +147,8 @@ hp_status hp_replace(char *out, size_t capacity, size_t *out_len, const char *s,
     return HP_OK;
 }
 
-hp_status hp_replace_alloc(char **out, size_t *out_len, const char *s, size_t len,
-                           const char *old, size_t old_len, const char *new_, size_t new_len,
-                           int64_t max_count) {
+hp_status hp_replace_alloc(char **out, size_t *out_len, const char *s, size_t len, const char *old,
+                           size_t old_len, const char *new_, size_t new_len, int64_t max_count) {
     HP_CHECK_NOT_NULL(out, "out");
     *out = NULL;
     HP_CHECK_NOT_NULL(out_len, "out_len");

@@ -24,12 +24,19 @@
  *                maxsplit) is validated in one go with the SIMD validator. Python's
  *                re `\w` for str is exactly str.isalnum() plus '_' (checked over every
  *                code point by the tests), so WORDS is re.findall(r"\w+").
- *   LINES        bytes.splitlines(): the search for the next '\n' or '\r'. AVX2 scans
- *                32 bytes per step (two vpcmpeqb, OR, vpmovmskb, tzcnt); the portable
- *                path keeps two memchr cursors, one per byte, and only re-runs the one
- *                that was consumed, so text without '\r' costs one memchr per line plus
- *                one pass that finds no '\r' at all. A '\r' directly followed by '\n'
- *                ends one line.
+ *   LINES        bytes.splitlines(): the search for the next '\n' or '\r'; a '\r'
+ *                directly followed by '\n' ends one line. AVX2 compares 64 bytes per
+ *                step (vpcmpeqb for each byte, OR, vpmovmskb) and hp_split_spans takes
+ *                every line ending in a block from its bit mask (byte_pieces_avx2); the
+ *                portable path is two bounded memchr calls per line (find_eol_portable).
+ *                The same bit-mask driver serves SEP with a one-byte separator and
+ *                ANY_BYTE with up to three bytes.
+ *
+ * The steps above are the portable reference and what hp_split_batch uses. With AVX2,
+ * hp_split_spans replaces the byte-at-a-time loops of the run modes (WHITESPACE,
+ * UNICODE_SPACE, WORDS) by run edges read off 64-byte class masks (run_pieces_avx2,
+ * which explains the rules), and the single-byte modes by byte_pieces_avx2; both are
+ * tested against the portable steps piece for piece.
  *
  * Resuming (hp_split_spans with resume != NULL): a call stops when it has found one
  * piece more than fits, and reports that piece's start; the next call restarts the
@@ -57,13 +64,11 @@ enum { MODE_COUNT = HP_SPLIT_WORDS + 1 };
 typedef struct splitter {
     const unsigned char *s;
     size_t len;
-    size_t pos;      /* where the search for the next piece begins */
+    size_t pos; /* where the search for the next piece begins */
     int mode;
-    bool done;       /* SEP / ANY_BYTE: the piece that ends at len has been produced */
-    bool avx2;       /* LINES: use the AVX2 scan */
-    bool lf_known, cr_known;
-    size_t next_lf, next_cr; /* LINES, portable: next '\n' / '\r' at or after pos (or len) */
-    int64_t left;    /* splits still allowed; negative = no limit */
+    bool done;    /* SEP / ANY_BYTE: the piece that ends at len has been produced */
+    bool avx2;    /* AVX2 is allowed for this call (hp__simd() at entry) */
+    int64_t left; /* splits still allowed; negative = no limit */
     const unsigned char *sep;
     size_t sep_len;
     uint64_t set[4]; /* ANY_BYTE: membership bitmap */
@@ -76,7 +81,9 @@ static const uint64_t ASCII_SPACE = (1ULL << ' ') | (0x1FULL << '\t');
 /* str.isspace() below 0x80 adds the separators U+001C..U+001F. */
 static const uint64_t ASCII_USPACE = (1ULL << ' ') | (0x1FULL << '\t') | (0xFULL << 0x1C);
 
-static inline bool is_ascii_space(unsigned char c) { return c <= ' ' && ((ASCII_SPACE >> c) & 1); }
+static inline bool is_ascii_space(unsigned char c) {
+    return c <= ' ' && ((ASCII_SPACE >> c) & 1);
+}
 static inline bool is_ascii_uspace(unsigned char c) {
     return c <= ' ' && ((ASCII_USPACE >> c) & 1);
 }
@@ -192,21 +199,27 @@ static size_t find_any(const splitter *sp, size_t from) {
 }
 
 #if HP_HAVE_X86_SIMD
-/* Bit i set where s[i] is '\n' or '\r', for the 64 bytes at s. */
-HP__AVX2 static inline uint64_t eol_mask64(const unsigned char *s) {
-    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+/* Bit i set where s[i] is one of the three bytes broadcast in c0, c1, c2 (64 bytes). */
+HP__AVX2 static inline uint64_t set_mask64(const unsigned char *s, __m256i c0, __m256i c1,
+                                           __m256i c2) {
     __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)s);
     __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
-    __m256i ma = _mm256_or_si256(_mm256_cmpeq_epi8(a, lf), _mm256_cmpeq_epi8(a, cr));
-    __m256i mb = _mm256_or_si256(_mm256_cmpeq_epi8(b, lf), _mm256_cmpeq_epi8(b, cr));
-    return (uint32_t)_mm256_movemask_epi8(ma) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(mb) << 32);
+    __m256i ma =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, c0), _mm256_cmpeq_epi8(a, c1)),
+                        _mm256_cmpeq_epi8(a, c2));
+    __m256i mb =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, c0), _mm256_cmpeq_epi8(b, c1)),
+                        _mm256_cmpeq_epi8(b, c2));
+    return (uint32_t)_mm256_movemask_epi8(ma) |
+           ((uint64_t)(uint32_t)_mm256_movemask_epi8(mb) << 32);
 }
 
-/* First '\n' or '\r' at or after from, or len (hp_split_batch's step). */
+/* First '\n' or '\r' at or after from, or len (the step hp_split_batch uses). */
 HP__AVX2 static size_t find_eol_avx2(const unsigned char *s, size_t len, size_t from) {
+    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
     size_t i = from;
     for (; i + 64 <= len; i += 64) {
-        uint64_t m = eol_mask64(s + i);
+        uint64_t m = set_mask64(s + i, lf, cr, cr);
         if (m) return i + (size_t)__builtin_ctzll(m);
     }
     for (; i < len; i++) {
@@ -216,76 +229,291 @@ HP__AVX2 static size_t find_eol_avx2(const unsigned char *s, size_t len, size_t 
 }
 
 /*
- * The LINES driver of hp_split_spans, AVX2: each 64-byte block gives a mask of line
- * breaks, and every set bit ends a line, so one load serves all the lines that end in
- * the block (lines average a few dozen bytes; restarting a search per line would reload
- * each block). A '\n' right after a '\r' has its bit too and is skipped because it lies
- * before the start of the next line. Starts at *pos; writes the lines that fit in
- * capacity and counts the rest, or with stop_when_full stops at the first line that
- * does not fit and leaves its start in *pos (else *pos = len). Returns the count.
+ * The hp_split_spans driver for pieces ended by single bytes, AVX2: LINES, SEP with a
+ * one-byte separator, ANY_BYTE with up to three bytes. Each 64-byte block gives a mask
+ * of the bytes that end a piece, and every set bit is one piece, so one load serves all
+ * the pieces that end in the block (lines and fields average a few dozen bytes;
+ * restarting a search per piece would reload each block). For LINES, the '\n' of a
+ * "\r\n" has its bit too and is skipped because it lies before the next line's start.
+ *
+ * Starts at *pos with `left` splits allowed (negative: no limit; LINES passes -1).
+ * Writes the pieces that fit in capacity and counts the rest; with stop_when_full it
+ * stops at the first piece that does not fit instead, leaving its start in *pos and
+ * *stopped = true. Returns the number of pieces written or counted.
  */
-HP__AVX2 static size_t lines_avx2(const unsigned char *s, size_t len, size_t *pos,
-                                  int64_t *out, size_t capacity, bool stop_when_full) {
-    size_t start = *pos, count = 0, i = start;
-    for (;; i += 64) {
-        uint64_t m;
-        if (i + 64 <= len) {
-            m = eol_mask64(s + i);
-        } else {
-            m = 0;
-            for (size_t k = i; k < len; k++) m |= (uint64_t)(s[k] == '\n' || s[k] == '\r') << (k - i);
-        }
-        while (m) {
-            size_t e = i + (size_t)__builtin_ctzll(m);
-            m &= m - 1;
-            if (e < start) continue;
-            if (count < capacity) {
-                out[2 * count] = (int64_t)start;
-                out[2 * count + 1] = (int64_t)e;
-            } else if (stop_when_full) {
-                *pos = start;
-                return count;
+HP__AVX2 static size_t byte_pieces_avx2(const unsigned char *s, size_t len, size_t *pos,
+                                        int64_t *out, size_t capacity, bool stop_when_full,
+                                        bool lines, const unsigned char set[3], int64_t left,
+                                        bool *stopped) {
+    const __m256i c0 = _mm256_set1_epi8((char)set[0]), c1 = _mm256_set1_epi8((char)set[1]),
+                  c2 = _mm256_set1_epi8((char)set[2]);
+    size_t start = *pos, count = 0;
+    *stopped = false;
+#define HP__EMIT(b_, e_)                                                                           \
+    do {                                                                                           \
+        if (count < capacity) {                                                                    \
+            out[2 * count] = (int64_t)(b_);                                                        \
+            out[2 * count + 1] = (int64_t)(e_);                                                    \
+        } else if (stop_when_full) {                                                               \
+            *pos = (b_);                                                                           \
+            *stopped = true;                                                                       \
+            return count;                                                                          \
+        }                                                                                          \
+        count++;                                                                                   \
+    } while (0)
+    if (left != 0) {
+        for (size_t i = start;; i += 64) {
+            uint64_t m;
+            if (i + 64 <= len) {
+                m = set_mask64(s + i, c0, c1, c2);
+            } else {
+                m = 0;
+                for (size_t k = i; k < len; k++) {
+                    m |= (uint64_t)(s[k] == set[0] || s[k] == set[1] || s[k] == set[2]) << (k - i);
+                }
             }
-            count++;
-            start = e + 1 + (s[e] == '\r' && e + 1 < len && s[e + 1] == '\n');
+            while (m) {
+                size_t e = i + (size_t)__builtin_ctzll(m);
+                m &= m - 1;
+                if (lines) {
+                    if (e < start) continue;
+                    HP__EMIT(start, e);
+                    start = e + 1 + (s[e] == '\r' && e + 1 < len && s[e + 1] == '\n');
+                } else {
+                    HP__EMIT(start, e);
+                    start = e + 1;
+                    if (left > 0 && --left == 0) goto rest;
+                }
+            }
+            if (i + 64 >= len) break;
         }
-        if (i + 64 >= len) break;
     }
-    if (start < len) {
-        if (count < capacity) {
-            out[2 * count] = (int64_t)start;
-            out[2 * count + 1] = (int64_t)len;
-        } else if (stop_when_full) {
-            *pos = start;
-            return count;
-        }
-        count++;
-    }
+rest:
+    if (!lines || start < len) HP__EMIT(start, len); /* SEP / ANY_BYTE: always a last piece */
+#undef HP__EMIT
     *pos = len;
     return count;
 }
 #endif
 
-static size_t memchr_or_len(const unsigned char *s, size_t len, size_t from, int c) {
-    const unsigned char *p = memchr(s + from, c, len - from);
-    return p ? (size_t)(p - s) : len;
+/*
+ * First '\n' or '\r' at or after from, or len; portable. memchr for '\n' within a
+ * window, then memchr for '\r' only up to what that found: neither search runs past the
+ * line it returns. (Remembering a whole-input search for the rarer byte is faster in one
+ * call, but a resumed iteration would repeat that search over the rest of the input on
+ * every call.)
+ */
+enum { EOL_WINDOW = 4096 };
+
+static size_t find_eol_portable(const unsigned char *s, size_t len, size_t from) {
+    while (from < len) {
+        size_t end = len - from > EOL_WINDOW ? from + EOL_WINDOW : len;
+        const unsigned char *lf = memchr(s + from, '\n', end - from);
+        size_t stop = lf ? (size_t)(lf - s) : end;
+        const unsigned char *cr = memchr(s + from, '\r', stop - from);
+        if (cr) return (size_t)(cr - s);
+        if (lf) return stop;
+        from = end;
+    }
+    return len;
 }
 
-/* First '\n' or '\r' at or after from (from < len), or len. */
-static size_t find_eol(splitter *sp, size_t from) {
+static size_t find_eol(const splitter *sp, size_t from) {
 #if HP_HAVE_X86_SIMD
     if (sp->avx2) return find_eol_avx2(sp->s, sp->len, from);
 #endif
-    if (!sp->lf_known || sp->next_lf < from) {
-        sp->next_lf = memchr_or_len(sp->s, sp->len, from, '\n');
-        sp->lf_known = true;
-    }
-    if (!sp->cr_known || sp->next_cr < from) {
-        sp->next_cr = memchr_or_len(sp->s, sp->len, from, '\r');
-        sp->cr_known = true;
-    }
-    return sp->next_lf < sp->next_cr ? sp->next_lf : sp->next_cr;
+    return find_eol_portable(sp->s, sp->len, from);
 }
+
+#if HP_HAVE_X86_SIMD
+/* ---------------------------------------------------------------- AVX2 runs */
+
+/*
+ * WHITESPACE, UNICODE_SPACE and WORDS pieces are maximal runs of "piece" characters
+ * (not whitespace; word characters). A byte-at-a-time loop spends most of its time on
+ * mispredicted branches at run edges, so the AVX2 driver classifies 64 bytes at once
+ * into a mask P of piece bytes and reads the run edges off it: starts = P & ~(P << 1),
+ * ends = ~P & (P << 1) (with the previous block's last bit shifted in), each set bit
+ * one edge, in order.
+ *
+ * Only bytes the vector rules can classify alone take that path. Every non-ASCII
+ * whitespace character of str.isspace() has lead byte C2, E1, E2 or E3, so for
+ * UNICODE_SPACE any other non-ASCII byte is part of a non-space character; for WORDS
+ * any non-ASCII byte needs the tables. A block holding such a byte goes through the
+ * per-character step (run_class) instead, up to the first character boundary past the
+ * block. Unicode text taken by the vector path is not decoded, so the range a call
+ * covered is validated at the end with the SIMD validator (run_pieces_avx2's caller).
+ */
+
+/* 1 if the character at s[i] belongs to a piece, 0 if it separates pieces, -1 if it is
+ * not valid UTF-8 (Unicode modes); its width in *w. */
+static inline int run_class(const unsigned char *s, size_t len, size_t i, int mode, unsigned *w) {
+    unsigned char c = s[i];
+    *w = 1;
+    if (mode == HP_SPLIT_WHITESPACE) return !is_ascii_space(c);
+    if (c < 0x80) return mode == HP_SPLIT_WORDS ? is_ascii_word(c) : !is_ascii_uspace(c);
+    uint32_t cp = 0;
+    *w = decode_checked(s + i, len - i, &cp);
+    if (*w == 0) return -1;
+    return mode == HP_SPLIT_WORDS ? hp__ucd_is_alnum(cp) : !hp__ucd_is_space(cp);
+}
+
+/* The error for invalid UTF-8 found by the scalar step: the vector blocks before it were
+ * not decoded, so the first invalid byte is searched from the start of the call. */
+static hp_status utf8_error_from(const unsigned char *s, size_t from, size_t len) {
+    hp_status st = validate_range(s, from, len);
+    return st != HP_OK ? st : hp__fail(HP_EINTERNAL, "split: decoder and validator disagree");
+}
+
+/* (x - lo) <= span as unsigned bytes: x in [lo, lo + span]. */
+HP__AVX2 static inline __m256i in_range(__m256i x, int lo, int span) {
+    __m256i v = _mm256_sub_epi8(x, _mm256_set1_epi8((char)lo));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8((char)span)), v);
+}
+
+/* Piece-byte mask of 32 bytes, and the mask of bytes that need the scalar step. */
+HP__AVX2 static inline uint32_t classify32(const unsigned char *p, int mode, uint32_t *hard) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    if (mode == HP_SPLIT_WORDS) {
+        __m256i w = _mm256_or_si256(
+            _mm256_or_si256(in_range(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), 'a', 25),
+                            in_range(x, '0', 9)),
+            _mm256_cmpeq_epi8(x, _mm256_set1_epi8('_')));
+        *hard = (uint32_t)_mm256_movemask_epi8(x); /* any non-ASCII byte */
+        return (uint32_t)_mm256_movemask_epi8(w);
+    }
+    __m256i sp = _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(' ')), in_range(x, 9, 4));
+    *hard = 0;
+    if (mode == HP_SPLIT_UNICODE_SPACE) {
+        sp = _mm256_or_si256(sp, in_range(x, 0x1C, 3));
+        __m256i lead = _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xC2)),
+                                       in_range(x, 0xE1, 2));
+        *hard = (uint32_t)_mm256_movemask_epi8(lead);
+    }
+    return ~(uint32_t)_mm256_movemask_epi8(sp);
+}
+
+/*
+ * The hp_split_spans driver for the run modes, AVX2. Same contract as byte_pieces_avx2
+ * (start at *pos with `left` splits; write what fits, count or stop at the rest), plus
+ * a status: HP_EUTF8 when a character the scalar step decodes is invalid. always_inline
+ * with a constant mode from each caller, so every mode gets its own loop.
+ */
+HP__AVX2 __attribute__((always_inline)) static inline hp_status
+run_pieces_impl(const unsigned char *s, size_t len, size_t *pos, int64_t *out, size_t capacity,
+                bool stop_when_full, int64_t left, bool *stopped, size_t *count_out,
+                const int mode) {
+    const size_t from = *pos;
+    size_t count = 0, start = 0, i = from;
+    bool in = false;
+    unsigned w = 1;
+    int c;
+    *stopped = false;
+#define HP__EMIT(b_, e_)                                                                           \
+    do {                                                                                           \
+        if (count < capacity) {                                                                    \
+            out[2 * count] = (int64_t)(b_);                                                        \
+            out[2 * count + 1] = (int64_t)(e_);                                                    \
+        } else if (stop_when_full) {                                                               \
+            *pos = (b_);                                                                           \
+            *stopped = true;                                                                       \
+            *count_out = count;                                                                    \
+            return HP_OK;                                                                          \
+        }                                                                                          \
+        count++;                                                                                   \
+    } while (0)
+/* One character by the scalar rules; jumps to rest when the split budget runs out. */
+#define HP__STEP()                                                                                 \
+    do {                                                                                           \
+        if ((c = run_class(s, len, i, mode, &w)) < 0) return utf8_error_from(s, from, len);        \
+        if (c && !in) {                                                                            \
+            start = i;                                                                             \
+            in = true;                                                                             \
+        } else if (!c && in) {                                                                     \
+            HP__EMIT(start, i);                                                                    \
+            in = false;                                                                            \
+            if (left > 0 && --left == 0) goto rest;                                                \
+        }                                                                                          \
+        i += w;                                                                                    \
+    } while (0)
+    if (left == 0) goto rest;
+    while (i < len) {
+        if (i + 64 > len) {
+            HP__STEP();
+            continue;
+        }
+        uint32_t hard_lo, hard_hi;
+        uint64_t piece = classify32(s + i, mode, &hard_lo);
+        piece |= (uint64_t)classify32(s + i + 32, mode, &hard_hi) << 32;
+        if (hard_lo | hard_hi) {
+            for (size_t end = i + 64; i < end;)
+                HP__STEP();
+            continue;
+        }
+        uint64_t shifted = (piece << 1) | (uint64_t)in;
+        uint64_t starts = piece & ~shifted, edges = starts | (~piece & shifted);
+        while (edges) {
+            uint64_t bit = edges & (0 - edges);
+            size_t at = i + (size_t)__builtin_ctzll(edges);
+            edges ^= bit;
+            if (starts & bit) {
+                start = at;
+            } else {
+                HP__EMIT(start, at);
+                if (left > 0 && --left == 0) {
+                    i = at;
+                    in = false;
+                    goto rest;
+                }
+            }
+        }
+        in = (piece >> 63) != 0;
+        i += 64;
+        /* A character may straddle the block end; its lead byte was classified (for
+         * UNICODE_SPACE, not a space: spaces' leads are "hard"), so step over its
+         * continuation bytes: the scalar step must start on a character. */
+        while (mode == HP_SPLIT_UNICODE_SPACE && i < len && (s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    if (in) HP__EMIT(start, len);
+    *pos = len;
+    *count_out = count;
+    return HP_OK;
+rest:
+    /* The split budget is spent: skip separators, the rest is one piece. */
+    while (i < len && (c = run_class(s, len, i, mode, &w)) == 0)
+        i += w;
+    if (i < len) {
+        if (c < 0) return utf8_error_from(s, from, len);
+        HP__EMIT(i, len);
+    }
+#undef HP__STEP
+#undef HP__EMIT
+    *pos = len;
+    *count_out = count;
+    return HP_OK;
+}
+
+HP__AVX2 static hp_status run_pieces_avx2(const unsigned char *s, size_t len, size_t *pos,
+                                          int64_t *out, size_t capacity, bool stop_when_full,
+                                          int64_t left, bool *stopped, size_t *count, int mode) {
+    const size_t from = *pos;
+    hp_status st;
+    switch (mode) {
+    case HP_SPLIT_WHITESPACE:
+        return run_pieces_impl(s, len, pos, out, capacity, stop_when_full, left, stopped, count,
+                               HP_SPLIT_WHITESPACE);
+    case HP_SPLIT_WORDS:
+        return run_pieces_impl(s, len, pos, out, capacity, stop_when_full, -1, stopped, count,
+                               HP_SPLIT_WORDS);
+    default:
+        st = run_pieces_impl(s, len, pos, out, capacity, stop_when_full, left, stopped, count,
+                             HP_SPLIT_UNICODE_SPACE);
+        if (st != HP_OK) return st;
+        return validate_range(s, from, *stopped ? *pos : len);
+    }
+}
+#endif
 
 /* ---------------------------------------------------------------- the step */
 
@@ -300,7 +528,7 @@ static int next_piece(splitter *sp, size_t *b, size_t *e) {
     case HP_SPLIT_SEP:
     case HP_SPLIT_ANY_BYTE:
         if (sp->done) return 0;
-        j = sp->left == 0                  ? len
+        j = sp->left == 0              ? len
             : sp->mode == HP_SPLIT_SEP ? find_sep(s, len, i, sp->sep, sp->sep_len)
                                        : find_any(sp, i);
         *b = i;
@@ -320,7 +548,8 @@ static int next_piece(splitter *sp, size_t *b, size_t *e) {
         sp->pos = j == len ? len : j + 1 + (s[j] == '\r' && j + 1 < len && s[j + 1] == '\n');
         return 1;
     case HP_SPLIT_WHITESPACE:
-        while (i < len && is_ascii_space(s[i])) i++;
+        while (i < len && is_ascii_space(s[i]))
+            i++;
         if (i == len) {
             sp->pos = len;
             return 0;
@@ -328,7 +557,8 @@ static int next_piece(splitter *sp, size_t *b, size_t *e) {
         j = len;
         if (sp->left != 0) {
             j = i + 1;
-            while (j < len && !is_ascii_space(s[j])) j++;
+            while (j < len && !is_ascii_space(s[j]))
+                j++;
             if (sp->left > 0) sp->left--;
         }
         *b = i;
@@ -398,7 +628,9 @@ static hp_status splitter_init(splitter *sp, const char *s, size_t len, int mode
 
 /* ---------------------------------------------------------------- public */
 
-size_t hp_split_bound(size_t len) { return len == SIZE_MAX ? SIZE_MAX : len + 1; }
+size_t hp_split_bound(size_t len) {
+    return len == SIZE_MAX ? SIZE_MAX : len + 1;
+}
 
 hp_status hp_split_spans(int64_t *out, size_t capacity, size_t *out_count, size_t *resume,
                          const char *s, size_t len, int mode, const char *sep, size_t sep_len,
@@ -418,13 +650,33 @@ hp_status hp_split_spans(int64_t *out, size_t capacity, size_t *out_count, size_
     size_t count = 0, b = 0, e = 0;
     int r;
 #if HP_HAVE_X86_SIMD
-    if (mode == HP_SPLIT_LINES && sp.avx2) {
+    if (sp.avx2 && (mode == HP_SPLIT_LINES || (mode == HP_SPLIT_SEP && sep_len == 1) ||
+                    (mode == HP_SPLIT_ANY_BYTE && sep_len <= 3))) {
+        unsigned char set[3] = {'\n', '\r', '\r'};
+        if (mode != HP_SPLIT_LINES) {
+            for (size_t k = 0; k < 3; k++)
+                set[k] = sp.sep[k < sep_len ? k : 0];
+        }
         size_t pos = sp.pos;
-        count = lines_avx2(sp.s, len, &pos, out, capacity, resume != NULL);
-        if (resume != NULL) *resume = pos < len ? pos : SIZE_MAX; /* lines start before len */
+        bool stopped = false;
+        count = byte_pieces_avx2(sp.s, len, &pos, out, capacity, resume != NULL,
+                                 mode == HP_SPLIT_LINES, set, sp.left, &stopped);
+        if (resume != NULL) *resume = stopped ? pos : SIZE_MAX;
         *out_count = count;
-        HP_RETURN_IF(count > capacity, HP_EBUFSIZE, "output needs %zu pieces, capacity %zu",
-                     count, capacity);
+        HP_RETURN_IF(count > capacity, HP_EBUFSIZE, "output needs %zu pieces, capacity %zu", count,
+                     capacity);
+        return HP_OK;
+    }
+    if (sp.avx2 &&
+        (mode == HP_SPLIT_WHITESPACE || mode == HP_SPLIT_UNICODE_SPACE || mode == HP_SPLIT_WORDS)) {
+        size_t pos = sp.pos;
+        bool stopped = false;
+        HP_FORWARD_IF_ERROR(run_pieces_avx2(sp.s, len, &pos, out, capacity, resume != NULL, sp.left,
+                                            &stopped, &count, mode));
+        if (resume != NULL) *resume = stopped ? pos : SIZE_MAX;
+        *out_count = count;
+        HP_RETURN_IF(count > capacity, HP_EBUFSIZE, "output needs %zu pieces, capacity %zu", count,
+                     capacity);
         return HP_OK;
     }
 #endif

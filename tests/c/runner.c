@@ -14,6 +14,7 @@ int main(void) {
     srunner_add_suite(sr, test_hash_suite());
     srunner_add_suite(sr, test_split_suite());
     srunner_add_suite(sr, test_find_suite());
+    srunner_add_suite(sr, test_case_suite());
     srunner_add_suite(sr, test_transform_suite());
     srunner_add_suite(sr, test_sum_suite());
     srunner_run_all(sr, CK_NORMAL);

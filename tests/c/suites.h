@@ -10,6 +10,7 @@ Suite *test_utf8_suite(void);
 Suite *test_hash_suite(void);
 Suite *test_split_suite(void);
 Suite *test_find_suite(void);
+Suite *test_case_suite(void);
 Suite *test_transform_suite(void);
 Suite *test_sum_suite(void);
 

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPECT(cond, ...)                                \
-    do {                                                 \
-        if (!(cond)) ck_abort_msg(__VA_ARGS__);          \
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) ck_abort_msg(__VA_ARGS__);                                                    \
     } while (0)
 
 /* ---------------------------------------------------------------- replace */
@@ -25,8 +25,8 @@ static void check_replace(const char *s, const char *old, const char *new_, int6
     ck_assert_uint_le(strlen(expect), hp_replace_bound(len, ol, nl));
     ck_assert_int_eq(hp_replace(out, sizeof out, &n, s, len, old, ol, new_, nl, count), HP_OK);
     ck_assert_uint_eq(n, strlen(expect));
-    ck_assert_msg(memcmp(out, expect, n) == 0, "\"%s\".replace(\"%s\", \"%s\", %lld) = \"%.*s\"",
-                  s, old, new_, (long long)count, (int)n, out);
+    ck_assert_msg(memcmp(out, expect, n) == 0, "\"%s\".replace(\"%s\", \"%s\", %lld) = \"%.*s\"", s,
+                  old, new_, (long long)count, (int)n, out);
     char *a = NULL;
     size_t an = 0;
     ck_assert_int_eq(hp_replace_alloc(&a, &an, s, len, old, ol, new_, nl, count), HP_OK);
@@ -40,13 +40,13 @@ START_TEST(test_transform__replace_matches_bytes_replace) {
     check_replace("hello world", "o", "0", -1, "hell0 w0rld");
     check_replace("hello world", "o", "0", 1, "hell0 world");
     check_replace("hello world", "o", "0", 0, "hello world");
-    check_replace("aaaa", "aa", "b", -1, "bb");          /* non-overlapping, left to right */
+    check_replace("aaaa", "aa", "b", -1, "bb"); /* non-overlapping, left to right */
     check_replace("aaa", "aa", "b", -1, "ba");
     check_replace("abc", "abcd", "x", -1, "abc");
     check_replace("", "a", "b", -1, "");
     check_replace("abc", "b", "", -1, "ac");
     check_replace("a.b.c", ".", "::", -1, "a::b::c");
-    check_replace("ab", "", "-", -1, "-a-b-");           /* empty old: every position */
+    check_replace("ab", "", "-", -1, "-a-b-"); /* empty old: every position */
     check_replace("ab", "", "-", 2, "-a-b");
     check_replace("ab", "", "-", 0, "ab");
     check_replace("", "", "x", -1, "x");
@@ -91,9 +91,12 @@ START_TEST(test_transform__replace_random_against_naive_and_exact_size) {
     for (int round = 0; round < 5000; round++) {
         size_t len = (size_t)rand_r(&seed) % 40, ol = (size_t)rand_r(&seed) % 4,
                nl = (size_t)rand_r(&seed) % 6;
-        for (size_t i = 0; i < len; i++) s[i] = "abc"[rand_r(&seed) % 3];
-        for (size_t i = 0; i < ol; i++) old[i] = "abc"[rand_r(&seed) % 3];
-        for (size_t i = 0; i < nl; i++) new_[i] = "xyz"[rand_r(&seed) % 3];
+        for (size_t i = 0; i < len; i++)
+            s[i] = "abc"[rand_r(&seed) % 3];
+        for (size_t i = 0; i < ol; i++)
+            old[i] = "abc"[rand_r(&seed) % 3];
+        for (size_t i = 0; i < nl; i++)
+            new_[i] = "xyz"[rand_r(&seed) % 3];
         int64_t count = (int64_t)(rand_r(&seed) % 6) - 1;
         size_t wn = naive_replace(want, s, len, old, ol, new_, nl, count), n = 0;
         EXPECT(wn <= hp_replace_bound(len, ol, nl), "bound too small");
@@ -110,7 +113,7 @@ START_TEST(test_transform__replace_random_against_naive_and_exact_size) {
 END_TEST
 
 START_TEST(test_transform__replace_bound) {
-    ck_assert_uint_eq(hp_replace_bound(10, 2, 1), 10);       /* shrinking: len */
+    ck_assert_uint_eq(hp_replace_bound(10, 2, 1), 10); /* shrinking: len */
     ck_assert_uint_eq(hp_replace_bound(10, 2, 5), 10 + 5 * 3);
     ck_assert_uint_eq(hp_replace_bound(10, 0, 2), 10 + 11 * 2);
     ck_assert_uint_eq(hp_replace_bound(0, 0, 3), 3);
@@ -182,10 +185,10 @@ START_TEST(test_transform__out_of_memory_is_a_status) {
     /* a word n-gram longer than the join buffer, with gaps that are not one space, needs
      * the streaming hasher */
     static char big[6000];
-    for (size_t i = 0; i < sizeof big; i++) big[i] = i % 10 < 8 ? 'w' : ',';
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = i % 10 < 8 ? 'w' : ',';
     uint64_t h[8];
-    ck_assert_int_eq(hp_ngram_hashes(h, 8, &n, big, sizeof big, HP_NGRAM_WORDS, 300, 0),
-                     HP_ENOMEM);
+    ck_assert_int_eq(hp_ngram_hashes(h, 8, &n, big, sizeof big, HP_NGRAM_WORDS, 300, 0), HP_ENOMEM);
     ck_assert_int_eq(hp_set_allocator(NULL, NULL, NULL, NULL), HP_OK);
 }
 END_TEST
@@ -285,7 +288,8 @@ START_TEST(test_transform__ngram_spans) {
     check_ngrams("abcd", HP_NGRAM_BYTES, 5, "");
     check_ngrams("", HP_NGRAM_BYTES, 1, "");
     check_ngrams("h\xc3\xa9llo", HP_NGRAM_CHARS, 2, "h\xc3\xa9|\xc3\xa9l|ll|lo");
-    check_ngrams("\xf0\x9f\x98\x80\xe6\x97\xa5", HP_NGRAM_CHARS, 1, "\xf0\x9f\x98\x80|\xe6\x97\xa5");
+    check_ngrams("\xf0\x9f\x98\x80\xe6\x97\xa5", HP_NGRAM_CHARS, 1,
+                 "\xf0\x9f\x98\x80|\xe6\x97\xa5");
     check_ngrams("ab", HP_NGRAM_CHARS, 3, "");
     check_ngrams("a\xff", HP_NGRAM_CHARS, 1, "<HP_EUTF8>");
     check_ngrams("the quick, brown fox", HP_NGRAM_WORDS, 2, "the quick|quick, brown|brown fox");
@@ -315,8 +319,8 @@ START_TEST(test_transform__ngram_hashes_match_hash64_of_each_ngram) {
     static int64_t words[2 * 10000], spans[2 * 20000];
     static uint64_t hashes[20000];
     unsigned seed = 23;
-    const char *tokens[] = {"alpha", "b", " ", "  ", ", ", "\xc3\xa9t\xc3\xa9", "\xe2\x80\x94",
-                            "x_1", "\n"};
+    const char *tokens[] = {"alpha",        "b",   " ", "  ", ", ", "\xc3\xa9t\xc3\xa9",
+                            "\xe2\x80\x94", "x_1", "\n"};
     for (int round = 0; round < 60; round++) {
         size_t len = 0, nt = (size_t)rand_r(&seed) % (round < 50 ? 40 : 3000);
         for (size_t i = 0; i < nt; i++) {
@@ -335,9 +339,8 @@ START_TEST(test_transform__ngram_hashes_match_hash64_of_each_ngram) {
         }
         uint64_t hseed = (uint64_t)round * 0x9E3779B97F4A7C15ULL;
         size_t nw = 0, count = 0;
-        ck_assert_int_eq(hp_split_spans(words, 10000, &nw, NULL, s, len, HP_SPLIT_WORDS, NULL, 0,
-                                        -1),
-                         HP_OK);
+        ck_assert_int_eq(
+            hp_split_spans(words, 10000, &nw, NULL, s, len, HP_SPLIT_WORDS, NULL, 0, -1), HP_OK);
         for (size_t n = 1; n <= 5; n++) {
             for (int unit = 0; unit <= HP_NGRAM_WORDS; unit++) {
                 ck_assert_int_eq(hp_ngram_spans(spans, 20000, &count, s, len, unit, n), HP_OK);
@@ -346,13 +349,12 @@ START_TEST(test_transform__ngram_hashes_match_hash64_of_each_ngram) {
                                  HP_OK);
                 ck_assert_uint_eq(hc, count);
                 for (size_t i = 0; i < count; i++) {
-                    uint64_t want = unit == HP_NGRAM_WORDS
-                                        ? joined_hash(s, len, words, i, n, hseed, scratch)
-                                        : hp_hash64(s + spans[2 * i],
-                                                    (size_t)(spans[2 * i + 1] - spans[2 * i]),
-                                                    hseed);
-                    EXPECT(hashes[i] == want, "round %d unit %d n %zu gram %zu", round, unit, n,
-                           i);
+                    uint64_t want =
+                        unit == HP_NGRAM_WORDS
+                            ? joined_hash(s, len, words, i, n, hseed, scratch)
+                            : hp_hash64(s + spans[2 * i], (size_t)(spans[2 * i + 1] - spans[2 * i]),
+                                        hseed);
+                    EXPECT(hashes[i] == want, "round %d unit %d n %zu gram %zu", round, unit, n, i);
                     if (unit == HP_NGRAM_WORDS) {
                         EXPECT(spans[2 * i] == words[2 * i] &&
                                    spans[2 * i + 1] == words[2 * (i + n - 1) + 1],

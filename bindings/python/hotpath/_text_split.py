@@ -91,12 +91,12 @@ def _as_bytes(data: Any) -> bytes:
 
 def _pieces(raw: bytes, spans: array, text: Optional[str]) -> List[Any]:
     """The pieces of raw (the UTF-8 of text when text is not None) at byte spans."""
-    starts, ends = spans[0::2], spans[1::2]
+    pairs = iter(spans)  # zip(pairs, pairs) walks (start, end); the fastest loop measured
     if text is None:
-        return list(map(raw.__getitem__, map(slice, starts, ends)))
+        return [raw[a:b] for a, b in zip(pairs, pairs)]
     if text.isascii():  # byte offsets are code point offsets
-        return list(map(text.__getitem__, map(slice, starts, ends)))
-    return [raw[a:b].decode("utf-8") for a, b in zip(starts, ends)]
+        return [text[a:b] for a, b in zip(pairs, pairs)]
+    return [raw[a:b].decode("utf-8") for a, b in zip(pairs, pairs)]
 
 
 def _index_offsets_py(offsets: array, raw: bytes) -> None:
@@ -174,8 +174,10 @@ def _collect_spans(data: Any, nbytes: int, mode: int, sep: Any,
         left = nbytes - resume + 1  # pieces left are at most bytes left + 1
         rate = resume / count if count else 1.0
         extra = min(left, int((nbytes - resume) / max(rate, 1.0) * 1.125) + 64)
-        result.extend(array("q", [0]) * (2 * extra))
-        capacity += extra
+        capacity = count + extra
+        grown = array("q", [0]) * (2 * capacity)  # cheaper than extend(): no temporary
+        grown[:2 * count] = result[:2 * count]
+        result = grown
     del result[2 * count:]
     return 0, result
 
