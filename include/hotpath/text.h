@@ -267,8 +267,13 @@ HP_API size_t hp_split_bound(size_t len);
  * sep, sep_len:  the separator (HP_SPLIT_SEP, non-empty) or byte set (HP_SPLIT_ANY_BYTE,
  *                non-empty); ignored (may be NULL) for the other modes.
  * maxsplit:      at most this many splits, the last piece holding the rest (as Python's
- *                maxsplit; with resume, counted per call); negative for no limit.
- *                HP_SPLIT_LINES and HP_SPLIT_WORDS ignore it.
+ *                maxsplit); negative for no limit. With resume it counts the splits of
+ *                this call: to continue one split, pass maxsplit minus the pieces
+ *                received so far. HP_SPLIT_LINES and HP_SPLIT_WORDS ignore it.
+ *                With resume and capacity 0, the call writes nothing and moves *resume
+ *                to the next piece start (SIZE_MAX if none). On any error *out_count is 0;
+ *                with resume, invalid UTF-8 may be reported by a call whose own pieces
+ *                were valid (the check runs ahead).
  * Returns HP_OK; HP_EBUFSIZE; HP_EINVAL (bad mode, empty sep where needed, NULL
  * pointers, *resume > len); HP_EUTF8 (Unicode modes); HP_EOVERFLOW. Thread-safe.
  */
@@ -301,7 +306,8 @@ HP_API size_t hp_replace_bound(size_t len, size_t old_len, size_t new_len);
  *
  * out, capacity: OUT, caller buffer (NULL if capacity is 0); must not overlap the inputs.
  * out_len:       OUT, required: bytes written (HP_OK) or needed exactly (HP_EBUFSIZE).
- * Returns HP_OK; HP_EBUFSIZE; HP_EINVAL; HP_EOVERFLOW. Thread-safe; allocates nothing.
+ * Returns HP_OK; HP_EBUFSIZE; HP_EINVAL (also "out overlaps an input"); HP_EOVERFLOW.
+ * Thread-safe; allocates nothing.
  */
 HP_API hp_status hp_replace(char *out, size_t capacity, size_t *out_len, const char *s,
                             size_t len, const char *old, size_t old_len, const char *new_,
@@ -350,7 +356,9 @@ HP_API hp_status hp_ngram_spans(int64_t *out, size_t capacity, size_t *out_count
  * capacity hashes; *out_count written or needed). A byte or character n-gram hashes its
  * bytes; a word n-gram hashes its words joined by one space (so "a  b" and "a b" give
  * the same 2-gram hash: hp_hash64(" ".join(words[i:i+n]))).
- * Returns as hp_ngram_spans. Thread-safe; allocates nothing.
+ * Returns as hp_ngram_spans, plus HP_ENOMEM: a word n-gram longer than 2 KiB whose words
+ * are not separated by single spaces is hashed through a streaming hasher, allocated
+ * once per call. Thread-safe.
  */
 HP_API hp_status hp_ngram_hashes(uint64_t *out, size_t capacity, size_t *out_count,
                                  const char *s, size_t len, int unit, size_t n, uint64_t seed);

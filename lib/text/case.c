@@ -21,10 +21,14 @@
  *     lists, per mapping, the UTF-8 lead bytes of which some character changes, and two
  *     vpshufb lookups test 32 bytes against that list. So ASCII text and caseless
  *     scripts (CJK, Hangul, Arabic, Indic, ...) never leave the vector loop.
- *   - Other characters go one at a time: two-byte characters that map to one two-byte
- *     character (most of Latin, Greek, Cyrillic, Armenian) through a flat generated
- *     table of their output bytes; everything else through the record (decode, two-stage
- *     lookup, add the delta, encode without branches, or write the expansion).
+ *   - Two-byte characters (U+0080..U+07FF: Latin, Greek, Cyrillic, Armenian, ...) whose
+ *     mapping is one two-byte character keep every byte in place, so a block whose
+ *     changing characters are all of that kind is mapped in vectors too: the generated
+ *     hp__ucd_two_byte table gives each such character's output bytes, fetched with
+ *     vpgatherdd for the lead positions and blended over the lead and continuation
+ *     bytes. The scalar path uses the same table one character (or two) at a time.
+ *   - Everything else goes one character at a time through its record: decode, two-stage
+ *     lookup, add the delta and encode without branches, or write the expansion.
  *
  * The loop is one always-inline function instantiated per mapping and per SIMD level,
  * so the mapping and the strategy are constants in each copy and no function pointer
@@ -167,20 +171,105 @@ static size_t emit_expansion(unsigned char *o, int32_t m) {
 #if HP_HAVE_X86_SIMD
 #define HP__AVX2 __attribute__((target("avx2")))
 
+/* v shifted up by one byte across the whole register (byte p moves to p + 1, byte 0 is
+ * zero): vpalignr shifts within 128-bit lanes, so the low lane is first moved up. */
+static HP__AVX2 inline __m256i shift_up1_avx2(__m256i v) {
+    return _mm256_alignr_epi8(v, _mm256_permute2x128_si256(v, v, 0x08), 15);
+}
+
+/* 16-bit lanes of a and b (in position order) narrowed to bytes, in position order:
+ * vpackuswb works per 128-bit lane, vpermq puts the quarters back in order. Values
+ * must be 0..255; pack_mask16_avx2 narrows 0 / 0xFFFF masks (signed saturation). */
+static HP__AVX2 inline __m256i pack16_avx2(__m256i a, __m256i b) {
+    return _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), 0xD8);
+}
+
+static HP__AVX2 inline __m256i pack_mask16_avx2(__m256i a, __m256i b) {
+    return _mm256_permute4x64_epi64(_mm256_packs_epi16(a, b), 0xD8);
+}
+
+/* 32-bit lanes of a and b narrowed to 16 bits (values below 0x10000), in order. */
+static HP__AVX2 inline __m256i pack32_avx2(__m256i a, __m256i b) {
+    return _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
+}
+
+/* Gather the hp__ucd_two_byte entries of the 16 characters whose lead bytes are at
+ * positions 16k .. 16k+15 of the block (lead16/cont16: those bytes and the ones after
+ * them, widened to 16 bits; only lanes set in lead_mask16 are read). */
+static HP__AVX2 inline __m256i gather16_avx2(const uint16_t *table, __m256i lead16,
+                                             __m256i cont16, __m256i lead_mask16) {
+    __m256i idx = _mm256_or_si256(
+        _mm256_slli_epi16(_mm256_and_si256(lead16, _mm256_set1_epi16(0x1F)), 6),
+        _mm256_and_si256(cont16, _mm256_set1_epi16(0x3F)));
+    const int *base = (const int *)(const void *)table;
+    __m256i low16 = _mm256_set1_epi32(0xFFFF);
+    __m256i out[2];
+    for (int h = 0; h < 2; h++) {
+        __m128i idx8 = h ? _mm256_extracti128_si256(idx, 1) : _mm256_castsi256_si128(idx);
+        __m128i mask8 = h ? _mm256_extracti128_si256(lead_mask16, 1)
+                          : _mm256_castsi256_si128(lead_mask16);
+        __m256i g = _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), base,
+                                                _mm256_cvtepu16_epi32(idx8),
+                                                _mm256_cvtepi16_epi32(mask8), 2);
+        out[h] = _mm256_and_si256(g, low16);
+    }
+    return pack32_avx2(out[0], out[1]);
+}
+
 /*
- * One 32-byte block at src: translate it into dst as if it were ASCII, and return how
- * many bytes lead the block that this translation gets right (32 if all do). Those are
- * the ASCII bytes, the continuation bytes, and the lead bytes of which every character
- * maps to itself under `kind` (CJK, Hangul, Arabic, Indic scripts, ...: the generated
- * hp__ucd_changing_leads nibble table, tested with two vpshufb lookups); the translation
- * leaves bytes >= 0x80 unchanged. The first lead byte of a character that may change
- * stops the block, at a character boundary; what was stored from there on is garbage
- * that the caller overwrites. Letters are found with signed compares (bytes >= 0x80 are
- * negative, so never in a letter range). Plain inline, not always_inline: the generic
- * map_loop calls it, and the compiler inlines it into the AVX2 instances of map_loop.
+ * The two-byte path of block_avx2: map every two-byte character of the block (leads
+ * C2..DF, flagged in lead2) through hp__ucd_two_byte with vector gathers, into r (the
+ * block translated as ASCII). Mapping a two-byte character to a two-byte character
+ * keeps every byte where it is, so the output is r with the lead and continuation byte
+ * of each such character replaced. Returns false if some character has no two-byte
+ * mapping (the caller then falls back to the scalar code). src[32] must be readable
+ * (the continuation byte of a lead at position 31, which the caller does not consume).
+ */
+static HP__AVX2 inline bool two_byte_block_avx2(__m256i *r, __m256i v, const unsigned char *src,
+                                                __m256i lead2, uint32_t lead2_bits,
+                                                case_kind kind) {
+    const uint16_t *table = hp__ucd_two_byte[kind];
+    __m256i next = _mm256_loadu_si256((const __m256i *)(src + 1)); /* byte p + 1 at p */
+    __m256i res[2];
+    for (int h = 0; h < 2; h++) {
+        __m128i lead8 = h ? _mm256_extracti128_si256(v, 1) : _mm256_castsi256_si128(v);
+        __m128i cont8 = h ? _mm256_extracti128_si256(next, 1) : _mm256_castsi256_si128(next);
+        __m128i mask8 = h ? _mm256_extracti128_si256(lead2, 1) : _mm256_castsi256_si128(lead2);
+        res[h] = gather16_avx2(table, _mm256_cvtepu8_epi16(lead8), _mm256_cvtepu8_epi16(cont8),
+                               _mm256_cvtepi8_epi16(mask8));
+    }
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i missing = pack_mask16_avx2(_mm256_cmpeq_epi16(res[0], zero),
+                                       _mm256_cmpeq_epi16(res[1], zero));
+    if ((uint32_t)_mm256_movemask_epi8(missing) & lead2_bits & 0x7FFFFFFFu) return false;
+    __m256i byte_mask = _mm256_set1_epi16(0xFF);
+    __m256i leads = pack16_avx2(_mm256_and_si256(res[0], byte_mask),
+                                _mm256_and_si256(res[1], byte_mask));
+    __m256i conts = pack16_avx2(_mm256_srli_epi16(res[0], 8), _mm256_srli_epi16(res[1], 8));
+    *r = _mm256_blendv_epi8(*r, leads, lead2);
+    *r = _mm256_blendv_epi8(*r, shift_up1_avx2(conts), shift_up1_avx2(lead2));
+    return true;
+}
+
+/*
+ * One 32-byte block at src: translate it into dst and return how many of its bytes are
+ * done, from the start (32 if all). ASCII bytes are translated (range compares find the
+ * letters, a masked OR/XOR of 0x20 changes their case; for default_process a blend puts
+ * spaces where a byte is not [0-9A-Za-z]); bytes >= 0x80 pass unchanged, which is right
+ * for continuation bytes and for the lead bytes of which every character maps to itself
+ * under `kind` (CJK, Hangul, Arabic, Indic scripts, ...: the generated
+ * hp__ucd_changing_leads nibble table, tested with two vpshufb lookups). If the other
+ * lead bytes are all two-byte leads (at least four of them) and `avail` (bytes
+ * readable at src) > 32, the two-byte path maps them; then 32 bytes are done, or 31 if
+ * the last byte is a lead.
+ * Otherwise the block stops at the first lead byte of a character that may change (at
+ * a character boundary), and what was stored from there on is garbage that the caller
+ * overwrites. Letters are found with signed compares: bytes >= 0x80 are negative.
+ * Plain inline, not always_inline: the generic map_loop calls it, and the compiler
+ * inlines it into the AVX2 instances of map_loop.
  */
 static HP__AVX2 inline unsigned block_avx2(unsigned char *dst, const unsigned char *src,
-                                           case_kind kind) {
+                                           size_t avail, case_kind kind) {
     const __m256i bit5 = _mm256_set1_epi8(0x20);
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     const __m256i lead_rows =
@@ -208,7 +297,6 @@ static HP__AVX2 inline unsigned block_avx2(unsigned char *dst, const unsigned ch
             r = _mm256_blendv_epi8(_mm256_set1_epi8(' '), r, keep);
         }
     }
-    _mm256_storeu_si256((__m256i *)dst, r);
     __m256i lead_cols = _mm256_broadcastsi128_si256(
         _mm_loadu_si128((const __m128i *)hp__ucd_changing_leads[kind]));
     __m256i cols = _mm256_shuffle_epi8(lead_cols, _mm256_and_si256(v, nibble));
@@ -216,7 +304,23 @@ static HP__AVX2 inline unsigned block_avx2(unsigned char *dst, const unsigned ch
     __m256i rows = _mm256_shuffle_epi8(lead_rows, high);
     __m256i ok = _mm256_cmpeq_epi8(_mm256_and_si256(cols, rows), _mm256_setzero_si256());
     uint32_t stop = ~(uint32_t)_mm256_movemask_epi8(ok);
-    return stop == 0 ? 32 : (unsigned)__builtin_ctz(stop);
+    unsigned done = 32;
+    if (stop != 0) {
+        /* two-byte leads C2..DF are -62..-33 as signed bytes */
+        __m256i lead2 = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(-63)),
+                                         _mm256_cmpgt_epi8(_mm256_set1_epi8(-32), v));
+        uint32_t lead2_bits = (uint32_t)_mm256_movemask_epi8(lead2);
+        /* four gathers cost more than the scalar code for a lone accented letter in
+         * ASCII text; with four two-byte characters or more they win (measured) */
+        if (avail > 32 && (stop & ~lead2_bits) == 0 && __builtin_popcount(lead2_bits) >= 4 &&
+            two_byte_block_avx2(&r, v, src, lead2, lead2_bits, kind)) {
+            done = lead2_bits >> 31 ? 31 : 32;
+        } else {
+            done = (unsigned)__builtin_ctz(stop);
+        }
+    }
+    _mm256_storeu_si256((__m256i *)dst, r);
+    return done;
 }
 #endif
 
@@ -325,14 +429,14 @@ static HP__ALWAYS_INLINE void map_char(unsigned char *out, size_t cap, size_t *o
  * The scalar path (the reference) maps ASCII byte by byte through the table and other
  * characters through the records.
  *
- * The AVX2 path works in 32-byte windows. A window that block_avx2 passes whole costs
- * a few vector instructions (ASCII text, caseless scripts). Otherwise the ASCII prefix
- * it did translate is kept and the rest of the window goes through the scalar code, a
- * character at a time, before the next window is tried. Resuming the vector loop right
- * after the first cased character instead would put the block's result (load, shuffles,
- * movemask, tzcnt: some fifteen cycles) on the chain that computes the next position,
- * once per character of cased text, where branches predicted by the processor keep it
- * short; that measured twice as slow on Cyrillic and Greek.
+ * The AVX2 path works in 32-byte windows. A window that block_avx2 finishes (all of it,
+ * or all but a two-byte lead in its last byte) costs only vector instructions.
+ * Otherwise the prefix it did translate is kept and the rest of the window goes through
+ * the scalar code, a character at a time, before the next window is tried. Resuming the
+ * vector loop right after the first character it could not map instead would put the
+ * block's result (load, shuffles, movemask, tzcnt: some fifteen cycles) on the chain
+ * that computes the next position, once per such character, where branches predicted
+ * by the processor keep it short; that measured twice as slow on Greek and Cyrillic.
  */
 static HP__ALWAYS_INLINE size_t map_loop(unsigned char *out, size_t cap, const unsigned char *s,
                                          size_t len, size_t begin, size_t end, case_kind kind,
@@ -344,11 +448,11 @@ static HP__ALWAYS_INLINE size_t map_loop(unsigned char *out, size_t cap, const u
 #if HP_HAVE_X86_SIMD
         if (avx2) {
             if (i + 32 <= end && o + 32 <= cap) {
-                unsigned n = block_avx2(out + o, s + i, kind);
+                unsigned n = block_avx2(out + o, s + i, len - i, kind);
                 stop = i + 32;
                 i += n;
                 o += n;
-                if (n == 32) continue;
+                if (n >= 31) continue;
             } else {
                 /* the last bytes; a block that passed whole may have ended mid-character */
                 while (i < end && (s[i] & 0xC0) == 0x80) {

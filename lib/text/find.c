@@ -4,41 +4,50 @@
  *
  * Needles of two bytes or more are searched in two layers.
  *
- * 1. A prefilter finds candidate positions and memcmp verifies them. From the needle we
+ * 1. A prefilter finds candidate positions, which are then verified. From the needle we
  *    take two positions r1 != r2 whose bytes rank rarest in byte_rank (a static
  *    frequency ranking, below); position p of the haystack is a candidate when
  *    h[p + r1] == n[r1] and h[p + r2] == n[r2]. On real text rare bytes make candidates
  *    rare, so the time goes into scanning, which runs at memory speed:
  *      - scalar: memchr for n[r1] (libc's memchr is itself vectorised almost
- *        everywhere), a look at h[p + r2], then memcmp;
+ *        everywhere), a look at h[p + r2], then the verification;
  *      - AVX2: the "generic SIMD" substring search of W. Mula ("SIMD-friendly
  *        algorithms for substring searching", 2016): broadcast n[r1] and n[r2], compare
  *        32 positions at once (loads from h + p + r1 and h + p + r2), AND the two
- *        masks, verify each set bit. 64 positions per iteration, one test for "no
- *        candidate". Comparing two bytes instead of only the first cuts the false
- *        candidates of a text byte (frequency f) from f to roughly f1 * f2; choosing
- *        rare bytes instead of the first and last cuts them further. The last block is
- *        loaded at the end of the haystack and overlaps the one before it (already
- *        examined positions are masked off), so no load reads past h + hlen.
+ *        masks. 64 positions per iteration, one test for "no candidate". Comparing two
+ *        bytes instead of only the first cuts the false candidates of a text byte
+ *        (frequency f) from f to roughly f1 * f2, and choosing rare bytes instead of the
+ *        first and last cuts them further.
+ *    Verification: needles up to 16 bytes compare two overlapping words (the first and
+ *    last 4 or 8 bytes), longer ones their first and last 8 bytes and then memcmp. With
+ *    AVX2, needles up to 16 bytes are instead compared in full at all 32 positions of a
+ *    block that has candidates (one load and compare per needle byte), so candidates
+ *    become exact matches without a branch per candidate, and counts of matches that
+ *    cannot conflict are a popcount. Needles of 2..8 bytes made of common bytes ("the ")
+ *    have candidates in most blocks of text, where "any candidate?" would be a branch
+ *    taken at random; they skip the prefilter and run the full compare on every block
+ *    (a loop instantiated per length, so it unrolls).
+ *    The last block is loaded at the end of the haystack and overlaps the one before it
+ *    (positions already examined are shifted out), so no load reads past h + hlen.
  *
  * 2. Any prefilter is quadratic on adversarial input ("a" * 1000 counted overlapping in
  *    "a" * 10**6: every position is a candidate and every verification is long). Each
  *    search therefore keeps a work budget: the needle bytes handed to memcmp against
- *    the haystack bytes passed. Once verification costs more than 8 bytes per
- *    haystack byte (after an allowance of 64 full verifications), the rest of the
- *    haystack is searched with the Two-Way algorithm (M. Crochemore, D. Perrin,
- *    "Two-way string matching", JACM 38(3), 1991, in the formulation of glibc's
- *    str-two-way.h): linear time, constant space, no allocation. It is not the first
- *    choice because it compares byte by byte, about ten times slower than the
- *    prefilter on text. (Horspool/Boyer-Moore tables were not chosen: 256 entries to
- *    build on every call, still quadratic in the worst case, and no faster than the
- *    prefilter once the scan is vectorised.) Two-Way also enumerates all overlapping
- *    occurrences in linear time: after a match a periodic needle shifts by its period
- *    and remembers the part already matched.
+ *    the haystack bytes passed (short needles verify in constant time and need none).
+ *    Once memcmp costs more than 8 bytes per haystack byte (after an allowance of 64
+ *    full verifications), the rest of the haystack is searched with the Two-Way
+ *    algorithm (M. Crochemore, D. Perrin, "Two-way string matching", JACM 38(3), 1991,
+ *    in the formulation of glibc's str-two-way.h): linear time, constant space, no
+ *    allocation. It is not the first choice because it compares byte by byte, several
+ *    times slower than the prefilter on text. (Horspool/Boyer-Moore tables were not
+ *    chosen: 256 entries to build on every call, still quadratic in the worst case, and
+ *    no faster than the prefilter once the scan is vectorised.) Two-Way also enumerates
+ *    all overlapping occurrences in linear time: after a match a periodic needle shifts
+ *    by its period and remembers the part already matched.
  *
- * rfind mirrors everything: the prefilter scans blocks from the end (highest bit
- * first), and Two-Way runs on the reversed strings (an accessor reads both from the
- * end), so last occurrences are found in linear time too.
+ * rfind mirrors the prefilter (blocks from the end, highest bit first) and runs Two-Way
+ * on the reversed strings (an accessor reads both from the end), so last occurrences
+ * are found in linear time too.
  *
  * One-byte needles skip all that: find is memchr; rfind a backward scan (SWAR eight
  * bytes at a time in scalar code, 64 bytes per iteration with AVX2); count is SWAR
@@ -46,19 +55,21 @@
  * iterations before they can overflow (AVX2). The empty needle follows Python: found
  * at every position 0..hlen.
  *
- * Byte sets: scalar code uses a 256-entry membership table. AVX2 classifies 32 bytes
- * at once with the nibble lookup (W. Mula, "SIMD byte lookup", 2018), which handles any
- * set: for each low nibble L, table A has bit H set when byte H*16+L (H < 8) is in the
- * set and table B likewise for H >= 8. vpshufb(A, x) is A[x & 15], and zero when x has
- * its top bit set, so A[L] | B[L] selected by the top bit costs two vpshufb and an
- * XOR; a third vpshufb turns the high nibble into its bit (1 << (H & 7)), and the
- * byte is in the set when that bit is set. A one-byte set is a one-byte search.
+ * Byte sets: scalar code uses a 256-entry membership table. AVX2 compares sets of up to
+ * three distinct bytes with each member, and classifies bytes for larger sets with the
+ * nibble lookup (W. Mula, "SIMD byte lookup", 2018), which handles any set: for each
+ * low nibble L, table A has bit H set when byte H*16+L (H < 8) is in the set and table
+ * B likewise for H >= 8. vpshufb(A, x) is A[x & 15], and zero when x has its top bit
+ * set, so A[L] | B[L] selected by the top bit costs two vpshufb and an XOR (one vpshufb
+ * when the set is all ASCII, the common case, as B is then empty); a third vpshufb
+ * turns the high nibble into its bit (1 << (H & 7)), and the byte is in the set when
+ * that bit is set in its row. A one-byte set is a one-byte search.
  *
  * The SIMD level is read on every call (hp__simd()), so hp_simd_set_level() applies to
- * the next call. The AVX2 kernels need AVX2 and BMI1/BMI2 (tzcnt, lzcnt-free bit
- * scans); every CPU that hotpath ranks HP_SIMD_AVX2 has them. They live in this file,
+ * the next call. The AVX2 kernels need AVX2 and BMI1/BMI2 (tzcnt, blsr); every CPU that
+ * hotpath ranks HP_SIMD_AVX2 has them (POPCNT is not assumed). They live in this file,
  * next to the scalar code they are tested against, because both share the needle
- * analysis, the budget and the verification step.
+ * analysis, the budget, the verification and the result sink.
  */
 #include "internal/common.h"
 
@@ -127,9 +138,8 @@ static const uint8_t byte_rank[256] = {
 /* Needles up to this long are verified without memcmp, and by the AVX2 kernel in full:
  * every byte compared at 32 positions at once. */
 #define SHORT_NEEDLE 16
-/* Short needles whose rarest byte ranks at least this common (a lowercase letter,
- * space, ...) have candidates in most 64-byte blocks of text: testing for candidates
- * first would be a branch taken at random, so they go straight to the full compare. */
+/* Needles of 2..8 bytes whose rarest byte ranks at least this common (a lowercase
+ * letter, space, ...) skip the AVX2 prefilter and go straight to the full compare. */
 #define DENSE_RANK 200
 
 /* The needle, its two probe positions, and its first and last 4 or 8 bytes as words. */
@@ -211,9 +221,10 @@ static inline bool budget_charge(budget *b, size_t nlen, size_t passed) {
 
 /*
  * Does the needle start at p (`passed` haystack bytes into the search)? 1 or 0; -1 when
- * the budget is spent. Needles up to 16 bytes are compared with two overlapping loads
- * (first and last 4 or 8 bytes), a constant cost that needs no budget; longer ones
- * check their first and last 8 bytes, and only then charge and memcmp the middle.
+ * the budget is spent. Needles up to SHORT_NEEDLE bytes are compared with two
+ * overlapping loads (first and last 4 or 8 bytes), a constant cost that needs no
+ * budget; longer ones check their first and last 8 bytes, and only then charge and
+ * memcmp the middle.
  */
 static inline int verify(const needle *nd, const uchar *p, size_t passed, budget *b) {
     const size_t len = nd->len;
@@ -605,12 +616,10 @@ HP__INLINE_AVX2 static int scan_dense(const __m256i *nb, const size_t len, const
 }
 
 /*
- * scan_scalar with 64 positions per step. A block without candidates costs four loads
- * and compares; for a short needle, a block with candidates is then compared in full
- * (one load and compare per needle byte), which turns the candidates into exact matches
- * without a data-dependent branch per candidate: on text with frequent matches that
- * is what keeps the count at memory speed. The block loop only moves forward: after a
- * match it continues at the next allowed position if that lies beyond the block.
+ * scan_scalar with 64 positions per step (see the top of the file for the short-needle
+ * and dense variants). The block loop only moves forward: after a match it continues
+ * at the next allowed position if that lies beyond the block, so every block starts at
+ * or after st.next.
  */
 HP__AVX2 static int scan_avx2(const needle *nd, const uchar *h, size_t hlen, size_t from,
                               size_t step, sink *s, budget *b) {
@@ -928,14 +937,24 @@ typedef struct set_tables {
  * compare per member instead of the three shuffles of the nibble lookup). */
 #define SMALL_SET 3
 
-HP__AVX2 static void set_tables_init(set_tables *t, const byteset *bs) {
+/* How set_match classifies bytes: a constant in each instantiation of the loops. */
+typedef enum set_kind {
+    SET_SMALL, /* compare with each member */
+    SET_ASCII, /* nibble lookup, members < 0x80 only: table B is empty and skipped */
+    SET_ANY    /* nibble lookup, both tables */
+} set_kind;
+
+/* Fill the tables for bs and say which kind of lookup it needs. */
+HP__AVX2 static set_kind set_tables_init(set_tables *t, const byteset *bs) {
     uint8_t a[16] = {0}, b[16] = {0}, members[SMALL_SET];
+    bool high = false;
     for (size_t i = 0; i < bs->len; i++) {
         unsigned v = bs->set[i];
         if (v < 128) {
             a[v & 15] |= (uint8_t)(1u << (v >> 4));
         } else {
             b[v & 15] |= (uint8_t)(1u << ((v >> 4) - 8));
+            high = true;
         }
     }
     for (size_t i = 0; i < SMALL_SET; i++) members[i] = bs->first[i < bs->distinct ? i : 0];
@@ -946,21 +965,23 @@ HP__AVX2 static void set_tables_init(set_tables *t, const byteset *bs) {
     t->b0 = _mm256_set1_epi8((char)members[0]);
     t->b1 = _mm256_set1_epi8((char)members[1]);
     t->b2 = _mm256_set1_epi8((char)members[2]);
+    return bs->distinct <= SMALL_SET ? SET_SMALL : high ? SET_ANY : SET_ASCII;
 }
 
-/* Non-zero exactly in the bytes of x that are in the set. `small` is a constant in each
- * instantiation of the loops below. The nibble lookup leaves each member byte with one
- * bit set; the compare that would turn that into 0xFF is left to set_mask, so a block
- * without members costs no compare. */
-HP__INLINE_AVX2 static __m256i set_match(const set_tables *t, __m256i x, bool small) {
-    if (small) {
+/* Non-zero exactly in the bytes of x that are in the set. The nibble lookup leaves each
+ * member byte with one bit set; the compare that would turn that into 0xFF is left to
+ * set_mask, so a block without members costs no compare. */
+HP__INLINE_AVX2 static __m256i set_match(const set_tables *t, __m256i x, set_kind kind) {
+    if (kind == SET_SMALL) {
         return _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, t->b0),
                                                _mm256_cmpeq_epi8(x, t->b1)),
                                _mm256_cmpeq_epi8(x, t->b2));
     }
     const __m256i top = _mm256_set1_epi8((char)0x80), nibble = _mm256_set1_epi8(0x0F);
-    __m256i rows = _mm256_or_si256(_mm256_shuffle_epi8(t->low_a, x),
-                                   _mm256_shuffle_epi8(t->low_b, _mm256_xor_si256(x, top)));
+    __m256i rows = _mm256_shuffle_epi8(t->low_a, x); /* zero where x >= 0x80 */
+    if (kind == SET_ANY) {
+        rows = _mm256_or_si256(rows, _mm256_shuffle_epi8(t->low_b, _mm256_xor_si256(x, top)));
+    }
     __m256i high = _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble);
     return _mm256_and_si256(rows, _mm256_shuffle_epi8(t->high_bit, high));
 }
@@ -970,23 +991,23 @@ HP__INLINE_AVX2 static uint32_t nonzero_bits(__m256i m) {
     return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
 }
 
-HP__INLINE_AVX2 static uint32_t set_mask(const set_tables *t, const uchar *p, bool small) {
-    return nonzero_bits(set_match(t, load32(p), small));
+HP__INLINE_AVX2 static uint32_t set_mask(const set_tables *t, const uchar *p, set_kind kind) {
+    return nonzero_bits(set_match(t, load32(p), kind));
 }
 
 HP__INLINE_AVX2 static size_t find_set_loop(const set_tables *t, const byteset *bs,
-                                            const uchar *h, size_t len, bool small) {
+                                            const uchar *h, size_t len, set_kind kind) {
     size_t i = 0;
     for (; len - i >= 64; i += 64) {
-        __m256i a = set_match(t, load32(h + i), small);
-        __m256i c = set_match(t, load32(h + i + 32), small);
+        __m256i a = set_match(t, load32(h + i), kind);
+        __m256i c = set_match(t, load32(h + i + 32), kind);
         __m256i any = _mm256_or_si256(a, c);
         if (_mm256_testz_si256(any, any)) continue;
         uint64_t mask = (uint64_t)nonzero_bits(a) | (uint64_t)nonzero_bits(c) << 32;
         return i + (size_t)__builtin_ctzll(mask);
     }
     if (len - i >= 32) {
-        uint32_t mask = set_mask(t, h + i, small);
+        uint32_t mask = set_mask(t, h + i, kind);
         if (mask != 0) return i + (size_t)__builtin_ctz(mask);
         i += 32;
     }
@@ -994,16 +1015,16 @@ HP__INLINE_AVX2 static size_t find_set_loop(const set_tables *t, const byteset *
     if (len < 32) return find_set_scalar(bs, h, len);
     /* the last 32 bytes, less those already examined */
     size_t base = len - 32;
-    uint32_t mask = set_mask(t, h + base, small) >> (i - base);
+    uint32_t mask = set_mask(t, h + base, kind) >> (i - base);
     return mask != 0 ? i + (size_t)__builtin_ctz(mask) : NOT_FOUND;
 }
 
 HP__INLINE_AVX2 static size_t rfind_set_loop(const set_tables *t, const byteset *bs,
-                                             const uchar *h, size_t len, bool small) {
+                                             const uchar *h, size_t len, set_kind kind) {
     size_t end = len;
     for (; end >= 64; end -= 64) {
-        __m256i a = set_match(t, load32(h + end - 64), small);
-        __m256i c = set_match(t, load32(h + end - 32), small);
+        __m256i a = set_match(t, load32(h + end - 64), kind);
+        __m256i c = set_match(t, load32(h + end - 32), kind);
         __m256i any = _mm256_or_si256(a, c);
         if (_mm256_testz_si256(any, any)) continue;
         uint64_t mask = (uint64_t)nonzero_bits(a) | (uint64_t)nonzero_bits(c) << 32;
@@ -1011,28 +1032,30 @@ HP__INLINE_AVX2 static size_t rfind_set_loop(const set_tables *t, const byteset 
     }
     if (end >= 32) {
         end -= 32;
-        uint32_t mask = set_mask(t, h + end, small);
+        uint32_t mask = set_mask(t, h + end, kind);
         if (mask != 0) return end + (31u - (unsigned)__builtin_clz(mask));
     }
     if (end == 0) return NOT_FOUND;
     if (len < 32) return rfind_set_scalar(bs, h, end);
     /* the first 32 bytes, less those already examined */
-    uint32_t mask = set_mask(t, h, small) & (uint32_t)((UINT64_C(1) << end) - 1);
+    uint32_t mask = set_mask(t, h, kind) & (uint32_t)((UINT64_C(1) << end) - 1);
     return mask != 0 ? 31u - (unsigned)__builtin_clz(mask) : NOT_FOUND;
 }
 
 HP__AVX2 static size_t find_set_avx2(const byteset *bs, const uchar *h, size_t len) {
     set_tables t;
-    set_tables_init(&t, bs);
-    return bs->distinct <= SMALL_SET ? find_set_loop(&t, bs, h, len, true)
-                                     : find_set_loop(&t, bs, h, len, false);
+    set_kind kind = set_tables_init(&t, bs);
+    if (kind == SET_SMALL) return find_set_loop(&t, bs, h, len, SET_SMALL);
+    if (kind == SET_ASCII) return find_set_loop(&t, bs, h, len, SET_ASCII);
+    return find_set_loop(&t, bs, h, len, SET_ANY);
 }
 
 HP__AVX2 static size_t rfind_set_avx2(const byteset *bs, const uchar *h, size_t len) {
     set_tables t;
-    set_tables_init(&t, bs);
-    return bs->distinct <= SMALL_SET ? rfind_set_loop(&t, bs, h, len, true)
-                                     : rfind_set_loop(&t, bs, h, len, false);
+    set_kind kind = set_tables_init(&t, bs);
+    if (kind == SET_SMALL) return rfind_set_loop(&t, bs, h, len, SET_SMALL);
+    if (kind == SET_ASCII) return rfind_set_loop(&t, bs, h, len, SET_ASCII);
+    return rfind_set_loop(&t, bs, h, len, SET_ANY);
 }
 
 #endif /* HP_HAVE_X86_SIMD */

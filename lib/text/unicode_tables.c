@@ -49,8 +49,9 @@ extern const uint8_t hp__ucd_changing_leads[4][16];
 /* For each mapping (same order), the two-byte characters U+0080..U+07FF whose mapping is
  * one two-byte character: its UTF-8 bytes as a little-endian uint16 (lead byte low),
  * indexed by code point; 0 for every other character (and for U+03A3 in lower, whose
- * mapping depends on the context). A shortcut for the commonest cased scripts. */
-extern const uint16_t hp__ucd_two_byte[4][2048];
+ * mapping depends on the context). A shortcut for the commonest cased scripts. Each row
+ * ends with two zero entries so that a 32-bit vector gather of entry 2047 stays inside. */
+extern const uint16_t hp__ucd_two_byte[4][2050];
 
 /* The record of a code point (cp < 0x110000). */
 static inline const hp__ucd_record *hp__ucd_record_of(uint32_t cp) {
@@ -2762,7 +2763,7 @@ const uint8_t hp__ucd_changing_leads[4][16] = {
     {15, 15, 15, 15, 15, 11, 11, 11, 11, 15, 12, 11, 11, 15, 15, 15}, /* default_process */
 };
 
-const uint16_t hp__ucd_two_byte[4][2048] = {
+const uint16_t hp__ucd_two_byte[4][2050] = {
     /* fold */
     {
             0,     0,     0,     0,     0,     0,     0,     0,     0,     0,     0,     0,
@@ -2935,7 +2936,7 @@ const uint16_t hp__ucd_two_byte[4][2048] = {
         38111, 38367, 38623, 38879, 39135, 39391, 39647, 39903, 40159, 40415, 40671, 40927,
         41183, 41439, 41695, 41951, 42207, 42463, 42719, 42975, 43231, 43487, 43743, 43999,
         44255, 44511, 44767, 45023, 45279, 45535, 45791, 46047, 46303, 46559, 46815, 47071,
-        47327, 47583, 47839, 48095, 48351, 48607, 48863, 49119,
+        47327, 47583, 47839, 48095, 48351, 48607, 48863, 49119,     0,     0,
     },
     /* lower */
     {
@@ -3109,7 +3110,7 @@ const uint16_t hp__ucd_two_byte[4][2048] = {
         38111, 38367, 38623, 38879, 39135, 39391, 39647, 39903, 40159, 40415, 40671, 40927,
         41183, 41439, 41695, 41951, 42207, 42463, 42719, 42975, 43231, 43487, 43743, 43999,
         44255, 44511, 44767, 45023, 45279, 45535, 45791, 46047, 46303, 46559, 46815, 47071,
-        47327, 47583, 47839, 48095, 48351, 48607, 48863, 49119,
+        47327, 47583, 47839, 48095, 48351, 48607, 48863, 49119,     0,     0,
     },
     /* upper */
     {
@@ -3283,7 +3284,7 @@ const uint16_t hp__ucd_two_byte[4][2048] = {
         38111, 38367, 38623, 38879, 39135, 39391, 39647, 39903, 40159, 40415, 40671, 40927,
         41183, 41439, 41695, 41951, 42207, 42463, 42719, 42975, 43231, 43487, 43743, 43999,
         44255, 44511, 44767, 45023, 45279, 45535, 45791, 46047, 46303, 46559, 46815, 47071,
-        47327, 47583, 47839, 48095, 48351, 48607, 48863, 49119,
+        47327, 47583, 47839, 48095, 48351, 48607, 48863, 49119,     0,     0,
     },
     /* default_process */
     {
@@ -3457,7 +3458,7 @@ const uint16_t hp__ucd_two_byte[4][2048] = {
         38111, 38367, 38623, 38879, 39135, 39391, 39647, 39903, 40159, 40415, 40671, 40927,
         41183, 41439, 41695, 41951, 42207, 42463, 42719, 42975, 43231, 43487, 43743,     0,
             0,     0,     0,     0,     0,     0,     0,     0, 46303, 46559,     0,     0,
-            0,     0, 47839,     0,     0,     0,     0,     0,
+            0,     0, 47839,     0,     0,     0,     0,     0,     0,     0,
     },
 };
 

@@ -318,7 +318,8 @@ START_TEST(test_find__needle_at_every_position_across_blocks) {
                 for (int l = 0; l < level_count; l++) {
                     use_level(levels[l]);
                     int64_t pos;
-                    EXPECT(hp_find(&pos, h, hlen, n, nlen) == HP_OK && pos == ref_find(h, hlen, n, nlen),
+                    EXPECT(hp_find(&pos, h, hlen, n, nlen) == HP_OK &&
+                               pos == ref_find(h, hlen, n, nlen),
                            "nlen %zu hlen %zu at %zu: find %lld", nlen, hlen, at, (long long)pos);
                     EXPECT(hp_rfind(&pos, h, hlen, n, nlen) == HP_OK &&
                                pos == ref_rfind(h, hlen, n, nlen),
@@ -571,6 +572,51 @@ START_TEST(test_find__find_all_reports_needed_size) {
 }
 END_TEST
 
+/* Buffers too small by any amount: the offsets that fit are the first ones, and the
+ * count is still the full one (the search switches from writing to counting part way,
+ * including in the AVX2 popcount path for needles whose matches cannot overlap). */
+START_TEST(test_find__find_all_partial_buffers_match_reference) {
+    static const char *const needles[] = {"ab", "aa", "aba", "the ", "a", "b\0", "at th"};
+    setup_levels();
+    uint64_t rng = 31337;
+    const size_t hlen = 900;
+    char *h = malloc(hlen);
+    int64_t got[1000], ref[1000];
+    ck_assert_ptr_nonnull(h);
+    for (size_t i = 0; i < hlen; i++) {
+        h[i] = i % 97 < 40 ? "the cat "[i % 8] : (char)"ab\0c"[rng_below(&rng, 3)];
+    }
+    for (size_t k = 0; k < sizeof needles / sizeof needles[0]; k++) {
+        const char *n = needles[k];
+        size_t nlen = k == 5 ? 2 : strlen(n);
+        for (int ov = 0; ov < 2; ov++) {
+            size_t expect = ref_all(ref, h, hlen, n, nlen, ov);
+            ck_assert_uint_gt(expect, 3);
+            const size_t caps[] = {0, 1, 2, expect / 2, expect - 1, expect};
+            for (int l = 0; l < level_count; l++) {
+                use_level(levels[l]);
+                for (size_t c = 0; c < 6; c++) {
+                    size_t written = 0;
+                    memset(got, 0x7F, sizeof got);
+                    hp_status st = hp_find_all(caps[c] ? got : NULL, caps[c], &written, h, hlen,
+                                               n, nlen, ov);
+                    EXPECT(st == (caps[c] < expect ? HP_EBUFSIZE : HP_OK) && written == expect,
+                           "needle %zu ov %d cap %zu [%s]: status %d, %zu of %zu", k, ov,
+                           caps[c], hp_simd_name(levels[l]), st, written, expect);
+                    EXPECT(caps[c] == 0 || memcmp(got, ref, caps[c] * sizeof *got) == 0,
+                           "needle %zu ov %d cap %zu [%s]: offsets differ", k, ov, caps[c],
+                           hp_simd_name(levels[l]));
+                    EXPECT(caps[c] == expect || got[caps[c]] == 0x7F7F7F7F7F7F7F7F,
+                           "needle %zu: wrote past the capacity", k);
+                }
+            }
+        }
+    }
+    free(h);
+    restore_level();
+}
+END_TEST
+
 START_TEST(test_find__find_all_bound) {
     ck_assert_uint_eq(hp_find_all_bound(0, 0), 1);
     ck_assert_uint_eq(hp_find_all_bound(10, 0), 11);
@@ -621,6 +667,49 @@ START_TEST(test_find__find_all_alloc_matches_and_frees) {
 }
 END_TEST
 
+/* An allocator that serves `budget_blocks` allocations or reallocations, then fails. */
+static int budget_blocks;
+static void *budget_malloc(size_t size, void *user) {
+    (void)user;
+    return budget_blocks-- > 0 ? malloc(size) : NULL;
+}
+static void *budget_realloc(void *ptr, size_t size, void *user) {
+    (void)user;
+    return budget_blocks-- > 0 ? realloc(ptr, size) : NULL;
+}
+static void budget_free(void *ptr, void *user) {
+    (void)user;
+    free(ptr);
+}
+
+/* Running out of memory while the result grows: HP_ENOMEM, nothing returned, nothing
+ * left allocated. */
+START_TEST(test_find__find_all_alloc_out_of_memory) {
+    const size_t hlen = 4000;
+    char *h = malloc(hlen);
+    ck_assert_ptr_nonnull(h);
+    memset(h, 'x', hlen);
+    size_t start = hp_live_allocations();
+    ck_assert_uint_eq(start, 0); /* hp_set_allocator needs no live blocks */
+    for (int allowed = 0; allowed < 3; allowed++) {
+        budget_blocks = allowed;
+        ck_assert_int_eq(hp_set_allocator(budget_malloc, budget_realloc, budget_free, NULL),
+                         HP_OK);
+        int64_t *out = (int64_t *)(uintptr_t)1;
+        size_t count = 99;
+        ck_assert_int_eq(hp_find_all_alloc(&out, &count, h, hlen, "x", 1, 0), HP_ENOMEM);
+        ck_assert_int_eq(hp_last_error_status(), HP_ENOMEM);
+        ck_assert_ptr_null(out);
+        ck_assert_uint_eq(count, 0);
+        ck_assert_uint_eq(hp_live_allocations(), start);
+        ck_assert_int_eq(hp_set_allocator(NULL, NULL, NULL, NULL), HP_OK);
+    }
+    ck_assert_str_eq(hp_last_error_message(),
+                     "cannot allocate the offsets of more than 64 matches");
+    free(h);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ starts/ends with */
 
 START_TEST(test_find__starts_and_ends_with) {
@@ -657,7 +746,8 @@ START_TEST(test_find__starts_and_ends_with_record_bad_arguments) {
     hp_clear_error();
     ck_assert_int_eq(hp_ends_with("abc", 3, "a", HP_MAX_LEN + 1), 0);
     ck_assert_int_eq(hp_last_error_status(), HP_EOVERFLOW);
-    ck_assert_str_eq(hp_last_error_message(), "suffix length 9223372036854775808 exceeds HP_MAX_LEN");
+    ck_assert_str_eq(hp_last_error_message(),
+                     "suffix length 9223372036854775808 exceeds HP_MAX_LEN");
     /* a successful call leaves no error behind it */
     hp_clear_error();
     ck_assert_int_eq(hp_starts_with("abc", 3, "ab", 2), 1);
@@ -695,9 +785,10 @@ START_TEST(test_find__byteset_cases) {
 }
 END_TEST
 
-/* Random sets of every size class (1, 2-3, many, all 256 bytes, high bytes only) over
- * haystacks of every length to 300, with the set's bytes rare or absent, at every
- * level: covers both lookup tables, the 64/32-byte blocks and the overlapping tails. */
+/* Random sets of every size class (1, 2-3, many, all 256 bytes) with ASCII members only,
+ * high bytes only or both, over haystacks of every length to 300 where the members are
+ * rare or absent, at every level: covers the direct compares, the one- and two-table
+ * nibble lookups, the 64/32-byte blocks and the overlapping tails. */
 START_TEST(test_find__byteset_random_match_naive) {
     setup_levels();
     uint64_t rng = 0xB5E7;
@@ -713,8 +804,10 @@ START_TEST(test_find__byteset_random_match_naive) {
             default: slen = 1 + rng_below(&rng, 8); break;
             }
             for (size_t i = 0; i < slen; i++) {
+                uint64_t r = rng_next(&rng);
+                /* rep 2: ASCII members only, rep 3: high bytes only, else any byte */
                 set[i] = slen == 256 ? (char)i
-                                     : (char)(rep == 3 ? 0x80 | rng_next(&rng) : rng_next(&rng));
+                                     : (char)(rep == 2 ? r & 0x7F : rep == 3 ? 0x80 | r : r);
             }
             /* the haystack avoids the set except at a few random places */
             for (size_t i = 0; i < hlen; i++) {
@@ -838,7 +931,9 @@ Suite *test_find_suite(void) {
     TCase *all = tcase_create("find_all");
     tcase_set_timeout(all, 120);
     tcase_add_test(all, test_find__find_all_reports_needed_size);
+    tcase_add_test(all, test_find__find_all_partial_buffers_match_reference);
     tcase_add_test(all, test_find__find_all_bound);
+    tcase_add_test(all, test_find__find_all_alloc_out_of_memory);
     tcase_add_test(all, test_find__find_all_alloc_matches_and_frees);
     suite_add_tcase(s, all);
 

@@ -84,7 +84,7 @@ SIGNATURES = {
     "hp_find_all": (status, [c_void_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t, c_char_p,
                              c_size_t, c_int]),
     "hp_find_all_bound": (c_size_t, [c_size_t, c_size_t]),
-    "hp_find_all_alloc": (status, [POINTER(POINTER(c_int64)), POINTER(c_size_t), c_char_p,
+    "hp_find_all_alloc": (status, [POINTER(c_void_p), POINTER(c_size_t), c_char_p,
                                    c_size_t, c_char_p, c_size_t, c_int]),
     "hp_starts_with": (c_int, [c_char_p, c_size_t, c_char_p, c_size_t]),
     "hp_ends_with": (c_int, [c_char_p, c_size_t, c_char_p, c_size_t]),

@@ -17,33 +17,48 @@ values and the public functions raise afterwards.
 """
 from __future__ import annotations
 
+import functools
 import operator
 from array import array
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
 from . import _backend
 from ._backend import bytes_arg, check, lib
 
-BytesLike = Union[bytes, bytearray, memoryview]
 Text = Union[str, bytes, bytearray, memoryview]
 
-_new_out = _backend.new_out
-_out_value = _backend.out_value
 _NOT_CONTIGUOUS = object()  # status of a call helper that met a non-contiguous buffer
 
+_hp_find = lib.hp_find
+_hp_rfind = lib.hp_rfind
+_hp_count = lib.hp_count
+_hp_find_byteset = lib.hp_find_byteset
+_hp_rfind_byteset = lib.hp_rfind_byteset
+_hp_starts_with = lib.hp_starts_with
+_hp_ends_with = lib.hp_ends_with
+
+# Out-parameters, made and read with C-level callables: the bytes fast paths below cost
+# little more than the C call itself.
 if _backend.BACKEND == "cffi":
     _ffi = _backend.ffi
+    _new_i64 = functools.partial(_ffi.new, "int64_t *")
+    _new_u64 = functools.partial(_ffi.new, "uint64_t *")
+    _new_size = functools.partial(_ffi.new, "size_t *")
+    _value = operator.itemgetter(0)
 
     def _new_array_out() -> Any:
         return _ffi.new("int64_t **")
 
-    def _take_array(pp: Any, count: int) -> bytes:
-        """The bytes of a library-allocated int64 array, which is then freed."""
+    def _take_array(pp: Any, count: int) -> array:
+        """A copy of a library-allocated int64 array as array('q'); the C array is freed."""
         p = pp[0]
+        result = array("q")
         try:
-            return _ffi.buffer(p, 8 * count)[:] if count else b""
+            if count:
+                result.frombytes(_ffi.buffer(p, 8 * count))
         finally:
             lib.hp_free(p)
+        return result
 
     _HAVE_OFFSET_TO_INDEX = hasattr(lib, "hp_utf8_offset_to_index")
 else:
@@ -51,14 +66,22 @@ else:
 
     from . import _ctypes_sig
 
+    _new_i64 = ctypes.c_int64
+    _new_u64 = ctypes.c_uint64
+    _new_size = ctypes.c_size_t
+    _value = operator.attrgetter("value")
+
     def _new_array_out() -> Any:
         return ctypes.c_void_p()
 
-    def _take_array(pp: Any, count: int) -> bytes:
+    def _take_array(pp: Any, count: int) -> array:
+        result = array("q")
         try:
-            return ctypes.string_at(pp.value, 8 * count) if count else b""
+            if count:
+                result.frombytes((ctypes.c_char * (8 * count)).from_address(pp.value))
         finally:
             lib.hp_free(pp)
+        return result
 
     _HAVE_OFFSET_TO_INDEX = "hp_utf8_offset_to_index" in _ctypes_sig.SIGNATURES
 
@@ -117,8 +140,8 @@ def _search_call(fn: Any, hay: Any, needle: Any, start: Optional[int],
     if start is None and end is None:
         harg, hn = bytes_arg(hay)
         narg, nn = bytes_arg(needle)
-        out = _new_out("int64_t")
-        return fn(out, harg, hn, narg, nn), int(_out_value(out))
+        out = _new_i64()
+        return fn(out, harg, hn, narg, nn), _value(out)
     view = memoryview(hay)
     if not view.c_contiguous:
         return _NOT_CONTIGUOUS, -1
@@ -129,26 +152,26 @@ def _search_call(fn: Any, hay: Any, needle: Any, start: Optional[int],
     if e - s < nn:
         return 0, -1
     harg, hn = bytes_arg(view[s:e])
-    out = _new_out("int64_t")
+    out = _new_i64()
     status = fn(out, harg, hn, narg, nn)
-    pos = int(_out_value(out))
+    pos = _value(out)
     return status, pos + s if pos >= 0 else -1
 
 
 def _count_call(hay: Any, needle: Any, overlapping: int) -> Tuple[int, int]:
     harg, hn = bytes_arg(hay)
     narg, nn = bytes_arg(needle)
-    out = _new_out("uint64_t")
-    return lib.hp_count(out, harg, hn, narg, nn, overlapping), int(_out_value(out))
+    out = _new_u64()
+    return _hp_count(out, harg, hn, narg, nn, overlapping), _value(out)
 
 
-def _find_all_call(hay: Any, needle: Any, overlapping: int) -> Tuple[int, bytes]:
+def _find_all_call(hay: Any, needle: Any, overlapping: int) -> Tuple[int, array]:
     harg, hn = bytes_arg(hay)
     narg, nn = bytes_arg(needle)
     pp = _new_array_out()
-    count = _new_out("size_t")
+    count = _new_size()
     status = lib.hp_find_all_alloc(pp, count, harg, hn, narg, nn, overlapping)
-    return status, _take_array(pp, int(_out_value(count)) if status == 0 else 0)
+    return status, _take_array(pp, _value(count) if status == 0 else 0)
 
 
 def _affix_call(fn: Any, hay: Any, affix: Any) -> bool:
@@ -219,30 +242,46 @@ def _find(fn: Any, haystack: Text, needle: Any, start: Any, end: Any) -> int:
     return -1 if pos < 0 else base + _to_index(data, pos)
 
 
-def find(haystack: Text, needle: Any, start: Optional[int] = 0, end: Optional[int] = None) -> int:
+def find(haystack: Text, needle: Any, start: Optional[int] = None,
+         end: Optional[int] = None) -> int:
     """Lowest offset of needle in haystack[start:end], or -1: ``haystack.find(needle,
     start, end)``. str: code-point offsets; bytes-like: byte offsets (an int needle is
     one byte, as in bytes.find). The empty needle is found at start (if start <= len)."""
-    return _find(lib.hp_find, haystack, needle, start, end)
+    if type(haystack) is bytes and type(needle) is bytes and start is None and end is None:
+        out = _new_i64()
+        status = _hp_find(out, haystack, len(haystack), needle, len(needle))
+        if not status:
+            return _value(out)
+        check(status)
+    return _find(_hp_find, haystack, needle, start, end)
 
 
-def rfind(haystack: Text, needle: Any, start: Optional[int] = 0, end: Optional[int] = None) -> int:
+def rfind(haystack: Text, needle: Any, start: Optional[int] = None,
+          end: Optional[int] = None) -> int:
     """Highest offset of needle in haystack[start:end], or -1: ``haystack.rfind(...)``."""
-    return _find(lib.hp_rfind, haystack, needle, start, end)
+    if type(haystack) is bytes and type(needle) is bytes and start is None and end is None:
+        out = _new_i64()
+        status = _hp_rfind(out, haystack, len(haystack), needle, len(needle))
+        if not status:
+            return _value(out)
+        check(status)
+    return _find(_hp_rfind, haystack, needle, start, end)
 
 
 # ------------------------------------------------------------------ count / find_all
-
-def _overlapping(value: Any) -> int:
-    return 1 if value else 0
-
 
 def count(haystack: Text, needle: Any, overlapping: bool = False) -> int:
     """Number of occurrences of needle: non-overlapping, left to right, as
     ``haystack.count(needle)``; with overlapping=True, every position where it starts.
     The empty needle occurs len(haystack) + 1 times (in code points for str)."""
+    ov = 1 if overlapping else 0
+    if type(haystack) is bytes and type(needle) is bytes:
+        out = _new_u64()
+        status = _hp_count(out, haystack, len(haystack), needle, len(needle), ov)
+        if not status:
+            return _value(out)
+        check(status)
     is_str, nb = _pair(haystack, needle)
-    ov = _overlapping(overlapping)
     if is_str:
         if not needle:
             return len(haystack) + 1
@@ -258,17 +297,15 @@ def find_all(haystack: Text, needle: Any, overlapping: bool = False) -> array:
     of a lookahead ``(?=needle)`` with overlapping=True. The empty needle is found at
     every offset 0..len(haystack)."""
     is_str, nb = _pair(haystack, needle)
-    ov = _overlapping(overlapping)
+    ov = 1 if overlapping else 0
     if is_str:
         if not needle:
             return array("q", range(len(haystack) + 1))
         data = haystack.encode("utf-8")
     else:
         data = haystack
-    status, raw = _find_all_call(data, nb, ov)
+    status, result = _find_all_call(data, nb, ov)
     check(status)
-    result = array("q")
-    result.frombytes(raw)
     if is_str and not haystack.isascii():
         _to_index_in_place(result, data)
     return result
@@ -290,18 +327,22 @@ def _affix(fn: Any, haystack: Text, affix: Any, what: str) -> bool:
 def startswith(haystack: Text, prefix: Any) -> bool:
     """True if haystack begins with prefix (or with any prefix of a tuple), as
     ``haystack.startswith(prefix)``."""
-    return _affix(lib.hp_starts_with, haystack, prefix, "prefix")
+    if type(haystack) is bytes and type(prefix) is bytes:
+        return _hp_starts_with(haystack, len(haystack), prefix, len(prefix)) != 0
+    return _affix(_hp_starts_with, haystack, prefix, "prefix")
 
 
 def endswith(haystack: Text, suffix: Any) -> bool:
     """True if haystack ends with suffix (or with any suffix of a tuple)."""
-    return _affix(lib.hp_ends_with, haystack, suffix, "suffix")
+    if type(haystack) is bytes and type(suffix) is bytes:
+        return _hp_ends_with(haystack, len(haystack), suffix, len(suffix)) != 0
+    return _affix(_hp_ends_with, haystack, suffix, "suffix")
 
 
 # ------------------------------------------------------------------ find_any / rfind_any
 
 def _find_any(haystack: Text, chars: Any, last: bool) -> int:
-    byteset_fn = lib.hp_rfind_byteset if last else lib.hp_find_byteset
+    byteset_fn = _hp_rfind_byteset if last else _hp_find_byteset
     if not isinstance(haystack, str):
         if isinstance(chars, str):
             raise TypeError("chars must be bytes-like for a bytes-like haystack, not str")
@@ -319,7 +360,7 @@ def _find_any(haystack: Text, chars: Any, last: bool) -> int:
     # A non-ASCII character is a sequence of 2-4 bytes, not a byte: look for each one
     # with find/rfind, only in the part of the text that could still improve on the
     # best position so far (before it for find_any, after it for rfind_any).
-    fn = lib.hp_rfind if last else lib.hp_find
+    fn = _hp_rfind if last else _hp_find
     for c in set(chars) - set(ascii_chars):
         if best < 0:
             lo = hi = None
@@ -342,11 +383,23 @@ def find_any(haystack: Text, chars: Any) -> int:
     ASCII character sets run as one SIMD byte-set scan; each non-ASCII character in the
     set adds a substring search of its UTF-8 form over the text before the best match
     found so far."""
+    if type(haystack) is bytes and type(chars) is bytes:
+        out = _new_i64()
+        status = _hp_find_byteset(out, haystack, len(haystack), chars, len(chars))
+        if not status:
+            return _value(out)
+        check(status)
     return _find_any(haystack, chars, False)
 
 
 def rfind_any(haystack: Text, chars: Any) -> int:
     """Offset of the last element of haystack that is in chars, or -1 (see find_any)."""
+    if type(haystack) is bytes and type(chars) is bytes:
+        out = _new_i64()
+        status = _hp_rfind_byteset(out, haystack, len(haystack), chars, len(chars))
+        if not status:
+            return _value(out)
+        check(status)
     return _find_any(haystack, chars, True)
 
 
