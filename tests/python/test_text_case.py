@@ -46,7 +46,11 @@ def first_difference(name, chunk, got, want):
     """A readable message naming the first code point whose mapping differs."""
     ins, gots, wants = chunk.split(SEP), got.split(SEP), want.split(SEP)
     if name == "default_process":  # separators became spaces; compare the joined strings
-        return f"default_process differs on chunk starting U+{ord(chunk[0]):04X}"
+        import rapidfuzz
+        return (f"default_process differs on chunk starting U+{ord(chunk[0]):04X}: the "
+                f"table comes from the rapidfuzz named in lib/text/unicode_tables.c, this is "
+                f"rapidfuzz {rapidfuzz.__version__}; if it changed its table, regenerate "
+                f"with `python3 scripts/gen_unicode_tables.py`")
     for c, g, w in zip(ins, gots, wants):
         if g != w:
             return f"{name}(U+{ord(c):04X} {c!r}) = {g!r}, Python gives {w!r}"

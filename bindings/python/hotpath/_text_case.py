@@ -10,12 +10,13 @@ Output buffers. The C functions write into a caller buffer of hp_utf8_case_bound
 bytes (three times the input). Python zero-fills every bytearray, and on large inputs
 the page faults of fresh output memory cost more than the mapping itself, so:
 
-- inputs up to _PIECE bytes (or code points) are mapped in one call into a buffer of
+- inputs up to 2 * _PIECE bytes (or code points) are mapped in one call into a buffer of
   the bound;
-- larger inputs are mapped in pieces of about _PIECE, each into the same small scratch
-  buffer (sized by the bound, so it never overflows) that stays in the CPU cache, and
-  the pieces are joined once at the end: the only large allocation is the result.
-  A str is also encoded and decoded piece by piece, for the same reason.
+- larger str and bytes inputs are mapped in pieces of about _PIECE, each into the same
+  small scratch buffer (sized by the bound, so it never overflows) that stays in the
+  CPU cache, and the pieces are joined once at the end: the only large allocation is
+  the result. A str is also encoded and decoded piece by piece, for the same reason.
+  (Other buffers are mapped whole: slicing them would copy or pin them.)
 
 Pieces give exactly the whole-input result: casefold and upper map every code point on
 its own; lower splits only right after an ASCII space, a character that is neither
