@@ -26,7 +26,10 @@
  *    cannot conflict are a popcount. Needles of 2..8 bytes made of common bytes ("the ")
  *    have candidates in most blocks of text, where "any candidate?" would be a branch
  *    taken at random; they skip the prefilter and run the full compare on every block
- *    (a loop instantiated per length, so it unrolls).
+ *    (a loop instantiated per length, so it unrolls). The other way round, a needle
+ *    whose rarest byte is very rare (a control character, a byte that is not UTF-8,
+ *    'J') keeps the memchr prefilter at the AVX2 level too: a scan for one byte that is
+ *    absent for megabytes is cheaper than the two-probe loop.
  *    The last block is loaded at the end of the haystack and overlaps the one before it
  *    (positions already examined are shifted out), so no load reads past h + hlen.
  *
@@ -141,6 +144,11 @@ static const uint8_t byte_rank[256] = {
 /* Needles of 2..8 bytes whose rarest byte ranks at least this common (a lowercase
  * letter, space, ...) skip the AVX2 prefilter and go straight to the full compare. */
 #define DENSE_RANK 200
+/* A rarest byte ranked below this (rarer than '!': control characters, bytes that never
+ * occur in UTF-8, leads of 4-byte sequences, the rarest capitals and punctuation) is
+ * absent from long stretches of text, and a byte scan for it alone (memchr, which
+ * compares one vector per 32 bytes) beats the two-probe AVX2 loop at every level. */
+#define RARE_RANK 90
 
 /* The needle, its two probe positions, and its first and last 4 or 8 bytes as words. */
 typedef struct needle {
@@ -344,13 +352,16 @@ static int scan_scalar(const needle *nd, const uchar *h, size_t hlen, size_t fro
     return SCAN_DONE;
 }
 
-/* Last occurrence at a position in [0, to], or NOT_FOUND / GAVE_UP. */
+static size_t rfind_byte(const uchar *h, size_t len, uchar c);
+
+/* Last occurrence at a position in [0, to], or NOT_FOUND / GAVE_UP. The byte scan is
+ * rfind_byte, so AVX2 where allowed (as libc's memchr is for scan_scalar). */
 static size_t prev_scalar(const needle *nd, const uchar *h, size_t to, budget *b) {
     const size_t r1 = nd->r1, r2 = nd->r2;
     const uchar c1 = nd->p[r1], c2 = nd->p[r2];
     size_t end = to + 1; /* candidates below end are left */
     while (end > 0) {
-        size_t pos = rfind_byte_scalar(h + r1, end, c1);
+        size_t pos = rfind_byte(h + r1, end, c1);
         if (pos == NOT_FOUND) return NOT_FOUND;
         if (h[pos + r2] == c2) {
             int v = verify(nd, h + pos, b->origin - pos, b);
@@ -571,18 +582,6 @@ static inline size_t take_backward(const needle *nd, const uchar *h, size_t base
     return NOT_FOUND;
 }
 
-/* True if none of the 128 bytes from p is c (v: c broadcast). The rarest byte of the
- * needle is usually absent from a stretch of text, and this skips it at the speed of
- * memchr: one load and compare per 32 bytes. */
-HP__AVX2 static inline bool none_in_128(const uchar *p, __m256i v) {
-    __m256i a = _mm256_or_si256(_mm256_cmpeq_epi8(load32(p), v),
-                                _mm256_cmpeq_epi8(load32(p + 32), v));
-    __m256i c = _mm256_or_si256(_mm256_cmpeq_epi8(load32(p + 64), v),
-                                _mm256_cmpeq_epi8(load32(p + 96), v));
-    __m256i any = _mm256_or_si256(a, c);
-    return _mm256_testz_si256(any, any);
-}
-
 /* The positions among the 32 from base where a short needle (nb: its bytes broadcast)
  * matches in full. Reads h[base .. base + 31 + len - 1]. */
 HP__AVX2 static inline uint32_t exact_mask(const __m256i *nb, size_t len, const uchar *h,
@@ -661,10 +660,6 @@ HP__AVX2 static int scan_avx2(const needle *nd, const uchar *h, size_t hlen, siz
     }
     /* every position of a block is <= last, so every load ends at or before h + hlen */
     while (pos <= last && last - pos >= 63) {
-        if (last - pos >= 127 && none_in_128(h1 + pos, v1)) {
-            pos += 128;
-            continue;
-        }
         __m256i a = _mm256_and_si256(_mm256_cmpeq_epi8(load32(h1 + pos), v1),
                                      _mm256_cmpeq_epi8(load32(h2 + pos), v2));
         __m256i c = _mm256_and_si256(_mm256_cmpeq_epi8(load32(h1 + pos + 32), v1),
@@ -712,10 +707,6 @@ HP__AVX2 static size_t prev_avx2(const needle *nd, const uchar *h, size_t to, bu
     const __m256i v2 = _mm256_set1_epi8((char)nd->p[nd->r2]);
     size_t end = to + 1; /* candidates below end are left */
     while (end >= 64) {
-        if (end >= 128 && none_in_128(h1 + end - 128, v1)) {
-            end -= 128;
-            continue;
-        }
         size_t base = end - 64;
         __m256i a = _mm256_and_si256(_mm256_cmpeq_epi8(load32(h1 + base), v1),
                                      _mm256_cmpeq_epi8(load32(h2 + base), v2));
@@ -815,17 +806,16 @@ static size_t count_byte(const uchar *h, size_t len, uchar c) {
 static int prefilter_scan(const needle *nd, const uchar *h, size_t hlen, size_t step, sink *s,
                           budget *b) {
 #if HP_HAVE_X86_SIMD
-    if (use_avx2()) return scan_avx2(nd, h, hlen, 0, step, s, b);
+    if (use_avx2() && byte_rank[nd->p[nd->r1]] >= RARE_RANK) {
+        return scan_avx2(nd, h, hlen, 0, step, s, b);
+    }
 #endif
     return scan_scalar(nd, h, hlen, 0, step, s, b);
 }
 
-static size_t prefilter_prev(bool avx2, const needle *nd, const uchar *h, size_t to,
-                             budget *b) {
+static size_t prefilter_prev(const needle *nd, const uchar *h, size_t to, budget *b) {
 #if HP_HAVE_X86_SIMD
-    if (avx2) return prev_avx2(nd, h, to, b);
-#else
-    (void)avx2;
+    if (use_avx2() && byte_rank[nd->p[nd->r1]] >= RARE_RANK) return prev_avx2(nd, h, to, b);
 #endif
     return prev_scalar(nd, h, to, b);
 }
@@ -897,7 +887,7 @@ static size_t search_last(const uchar *h, size_t hlen, const uchar *n, size_t nl
     budget b;
     const size_t last = hlen - nlen;
     budget_init(&b, last, nlen);
-    size_t at = prefilter_prev(use_avx2(), &nd, h, last, &b);
+    size_t at = prefilter_prev(&nd, h, last, &b);
     if (at != GAVE_UP) return at;
     /* no occurrence starts after b.resume: search h[0 .. resume + nlen) backwards */
     twoway tw;

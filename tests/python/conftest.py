@@ -65,10 +65,14 @@ def no_library_leaks():
 
 
 def _simd_levels():
-    levels = ["scalar"]
-    if hotpath.simd_detected() != "scalar":
-        levels.append(hotpath.simd_detected())
-    return levels
+    """Every level this machine can run, scalar first: on x86-64 each level up to the
+    detected one (sse42 has its own kernels for some functions), elsewhere scalar and
+    the detected level."""
+    detected = hotpath.simd_detected()
+    x86 = ["scalar", "sse42", "avx2", "avx512"]
+    if detected in x86:
+        return x86[: x86.index(detected) + 1]
+    return ["scalar", detected]
 
 
 SIMD_LEVELS = _simd_levels()
