@@ -177,7 +177,8 @@ HP_API const char *hp_unicode_version(void);
  * hp_find  — OUT *out = offset of the first occurrence, or -1 (bytes.find).
  * hp_rfind — OUT *out = offset of the last occurrence, or -1 (bytes.rfind).
  * hp_count — OUT *out = number of occurrences; overlapping = 0 counts non-overlapping
- *            ones left to right (bytes.count), 1 counts every start position.
+ *            ones left to right (bytes.count), 1 counts every start position; any other
+ *            value is HP_EINVAL.
  */
 HP_API hp_status hp_find(int64_t *out, const char *h, size_t hlen, const char *n, size_t nlen);
 HP_API hp_status hp_rfind(int64_t *out, const char *h, size_t hlen, const char *n, size_t nlen);

@@ -25,12 +25,13 @@ from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import _backend
 from ._backend import bytes_arg, check, lib
+from ._args import check_u64 as _check_u64
+from ._args import encode as _encode
 
 Text = Union[str, bytes, bytearray, memoryview]
 
 _SIZE_MAX = (1 << (8 * ctypes.sizeof(ctypes.c_size_t))) - 1
 _I64_MAX = (1 << 63) - 1
-_U64 = 1 << 64
 _EBUFSIZE = -3
 
 # hp_split_mode
@@ -61,16 +62,6 @@ def _maxsplit(value: Any) -> int:
     if value < 0:
         return -1
     return min(value, _I64_MAX)
-
-
-def _check_u64(value: Any, what: str) -> int:
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}") from None
-    if not 0 <= value < _U64:
-        raise OverflowError(f"{what} must be in [0, 2**64), got {value}")
-    return value
 
 
 def _same_kind(data: Any, other: Any, what: str) -> bool:
@@ -202,10 +193,6 @@ def _split_args(data: Any, sep: Any, mode: Optional[str]) -> Tuple[bool, int]:
     if code == _WHITESPACE and is_str:
         code = _UNICODE_SPACE
     return is_str, code
-
-
-def _encode(data: Any) -> Any:
-    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def _small_arg(value: Any) -> bytes:

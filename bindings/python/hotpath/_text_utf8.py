@@ -14,41 +14,19 @@ from typing import Any, Iterable, Tuple, Union
 
 from . import _backend
 from ._backend import bytes_arg, check, error, lib
-from ._errors import OutOfRangeError, Utf8Error
+from ._errors import OutOfRangeError
+from ._args import U64 as _U64
+from ._args import check_u64 as _check_u64
+from ._args import encode as _encode
+from ._args import utf8_error as _utf8_error
 
 BytesLike = Union[bytes, bytearray, memoryview]
 Text = Union[str, bytes, bytearray, memoryview]
 
-_U64 = 1 << 64
 _new_out = _backend.new_out
 _out_value = _backend.out_value
 _hash128 = lib.hp_hash128
 _ascii_prefix = lib.hp_ascii_prefix
-
-
-def _encode(data: Any) -> Any:
-    """str (or a subclass) as UTF-8 bytes; anything else unchanged."""
-    if isinstance(data, str):
-        return data.encode("utf-8")
-    return data
-
-
-def _check_u64(value: Any, what: str) -> int:
-    """value as an int in [0, 2**64): ints and __index__ types (numpy integers) only."""
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}") from None
-    if not 0 <= value < _U64:
-        raise OverflowError(f"{what} must be in [0, 2**64), got {value}")
-    return value
-
-
-def _utf8_error(status: int, offset: int) -> Exception:
-    err = error(status)
-    if isinstance(err, Utf8Error):
-        err.offset = offset
-    return err
 
 
 # ------------------------------------------------------------------ ASCII and counting

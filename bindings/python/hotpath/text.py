@@ -11,13 +11,16 @@ plain values; exceptions are raised by the public functions, whose frames hold n
 """
 from __future__ import annotations
 
-import operator
 import threading
 from array import array
-from typing import Any, Iterable, List, Optional, Tuple, Union
+from typing import Any, Iterable, Optional, Tuple, Union
 
 from . import _backend
-from ._backend import bytes_arg, check, error, lib
+from ._args import U64 as _U64
+from ._args import check_u64 as _check_u64
+from ._args import encode as _encode
+from ._args import utf8_error as _utf8_error
+from ._backend import bytes_arg, check, lib
 from ._errors import Utf8Error
 from ._strings import Strings, as_batch
 
@@ -28,26 +31,6 @@ _hash64 = lib.hp_hash64
 _validate = lib.hp_utf8_validate
 _new_out = _backend.new_out
 _out_value = _backend.out_value
-_U64 = 1 << 64
-
-
-def _encode(data: Any) -> Any:
-    """str (or a subclass) as UTF-8 bytes; anything else unchanged (a buffer, or a type
-    the buffer conversion will reject with TypeError)."""
-    if isinstance(data, str):
-        return data.encode("utf-8")
-    return data
-
-
-def _check_u64(value: Any, what: str) -> int:
-    """value as an int in [0, 2**64): ints and __index__ types (numpy integers) only."""
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}") from None
-    if not 0 <= value < _U64:
-        raise OverflowError(f"{what} must be in [0, 2**64), got {value}")
-    return value
 
 
 # ------------------------------------------------------------------ UTF-8
@@ -56,13 +39,6 @@ def _validate_call(data: Any) -> Tuple[int, int]:
     arg, n = bytes_arg(_encode(data))
     off = _new_out("size_t")
     return _validate(arg, n, off), int(_out_value(off))
-
-
-def _utf8_error(status: int, offset: int) -> Exception:
-    err = error(status)
-    if isinstance(err, Utf8Error):
-        err.offset = offset
-    return err
 
 
 def utf8_error_offset(data: Text) -> Optional[int]:
