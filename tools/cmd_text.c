@@ -93,6 +93,33 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage, int 
     return -1;
 }
 
+/* Closes a stream after its fill loop ended with rc (0, or -EXIT_*); returns the exit
+ * status, reporting invalid UTF-8. */
+static int finish(cli_stream *s, int rc) {
+    if (rc < 0) rc = -rc;
+    if (rc == EXIT_INVALID) cli_report_invalid(s);
+    cli_stream_close(s);
+    return rc;
+}
+
+/* Runs one_file on every FILE and prints "COUNT FILE" for each that succeeded; returns
+ * the worst exit status. */
+typedef int (*count_fn)(const char *path, const options *o, uint64_t *out);
+
+static int print_counts(int argc, char **argv, const options *o, count_fn one_file) {
+    int status = 0;
+    for (int i = o->first_file; i < argc; i++) {
+        uint64_t n = 0;
+        int rc = one_file(argv[i], o, &n);
+        if (rc) {
+            status = rc > status ? rc : status;
+            continue;
+        }
+        printf("%" PRIu64 " %s\n", n, argv[i]);
+    }
+    return status;
+}
+
 /* The file offset before which no new match can start once buf[pos..len) is searched:
  * a match starting at or after len - plen + 1 may continue in the next chunk. */
 static size_t keep_point(size_t pos, size_t len, size_t plen) {
@@ -119,10 +146,7 @@ static int scan(const char *path, const options *o, match_fn on_match, void *ctx
         }
         keep = s.eof ? s.len : keep_point(pos, s.avail, plen);
     }
-    if (rc < 0) rc = -rc;
-    if (rc == EXIT_INVALID) cli_report_invalid(&s);
-    cli_stream_close(&s);
-    return rc;
+    return finish(&s, rc);
 }
 
 static void count_match(void *ctx, uint64_t offset) {
@@ -130,21 +154,14 @@ static void count_match(void *ctx, uint64_t offset) {
     ++*(uint64_t *)ctx;
 }
 
+static int count_one(const char *path, const options *o, uint64_t *out) {
+    return scan(path, o, count_match, out);
+}
+
 int cmd_count(int argc, char **argv) {
     options o;
     int rc = parse(argc, argv, "count", count_usage, 1, &o);
-    if (rc >= 0) return rc;
-    int status = 0;
-    for (int i = o.first_file; i < argc; i++) {
-        uint64_t n = 0;
-        rc = scan(argv[i], &o, count_match, &n);
-        if (rc) {
-            status = rc > status ? rc : status;
-            continue;
-        }
-        printf("%" PRIu64 " %s\n", n, argv[i]);
-    }
-    return status;
+    return rc >= 0 ? rc : print_counts(argc, argv, &o, count_one);
 }
 
 typedef struct find_ctx {
@@ -183,10 +200,7 @@ static int find_lines(const char *path, const options *o, uint64_t *matches) {
         }
         keep = s.eof ? s.len : pos;
     }
-    if (rc < 0) rc = -rc;
-    if (rc == EXIT_INVALID) cli_report_invalid(&s);
-    cli_stream_close(&s);
-    return rc;
+    return finish(&s, rc);
 }
 
 int cmd_find(int argc, char **argv) {
@@ -231,10 +245,7 @@ static int split_one(const char *path, const options *o) {
             keep = upto;
         }
     }
-    if (rc < 0) rc = -rc;
-    if (rc == EXIT_INVALID) cli_report_invalid(&s);
-    cli_stream_close(&s);
-    return rc;
+    return finish(&s, rc);
 }
 
 int cmd_split(int argc, char **argv) {
@@ -269,9 +280,7 @@ static int lines_one(const char *path, const options *o, uint64_t *out) {
         if (upto > 0) last = s.buf[upto - 1];
         keep = s.eof ? s.len : upto;
     }
-    if (rc < 0) rc = -rc;
-    if (rc == EXIT_INVALID) cli_report_invalid(&s);
-    cli_stream_close(&s);
+    rc = finish(&s, rc);
     if (rc == 0 && last != '\n' && last != '\r') lines++;
     *out = lines;
     return rc;
@@ -280,16 +289,5 @@ static int lines_one(const char *path, const options *o, uint64_t *out) {
 int cmd_lines(int argc, char **argv) {
     options o;
     int rc = parse(argc, argv, "lines", lines_usage, 0, &o);
-    if (rc >= 0) return rc;
-    int status = 0;
-    for (int i = o.first_file; i < argc; i++) {
-        uint64_t n = 0;
-        rc = lines_one(argv[i], &o, &n);
-        if (rc) {
-            status = rc > status ? rc : status;
-            continue;
-        }
-        printf("%" PRIu64 " %s\n", n, argv[i]);
-    }
-    return status;
+    return rc >= 0 ? rc : print_counts(argc, argv, &o, lines_one);
 }
