@@ -171,19 +171,21 @@ static hp_status scan_class(const unsigned char *s, size_t len, size_t i, int cl
 
 /* ---------------------------------------------------------------- searches */
 
-/* Offset of the next occurrence of sep at or after `from`, or len if none. */
+/* Offset of the next occurrence of sep at or after `from`, or len if none. Multi-byte
+ * separators go through hp_find (lib/text/find.c: rare-byte prefilter with a Two-Way
+ * fallback), which stays linear where memchr + memcmp would be O(len * sep_len) on
+ * inputs like "aaaa...a" split on "aa...ab". Single bytes are a memchr. */
 static size_t find_sep(const unsigned char *s, size_t len, size_t from, const unsigned char *sep,
                        size_t sep_len) {
-    if (sep_len > len) return len;
-    const size_t last = len - sep_len; /* last start position that fits */
-    while (from <= last) {
-        const unsigned char *p = memchr(s + from, sep[0], last - from + 1);
-        if (p == NULL) return len;
-        size_t at = (size_t)(p - s);
-        if (memcmp(p + 1, sep + 1, sep_len - 1) == 0) return at;
-        from = at + 1;
+    if (sep_len > len - from) return len;
+    if (sep_len == 1) {
+        const unsigned char *p = memchr(s + from, sep[0], len - from);
+        return p ? (size_t)(p - s) : len;
     }
-    return len;
+    int64_t at = -1;
+    /* Arguments were checked by the caller, so hp_find cannot fail here. */
+    hp_find(&at, (const char *)s + from, len - from, (const char *)sep, sep_len);
+    return at < 0 ? len : from + (size_t)at;
 }
 
 static size_t find_any(const splitter *sp, size_t from) {
