@@ -6,8 +6,8 @@
  * Python's unicodedata (and RapidFuzz for default_process), gives every code point a
  * record through a two-stage index; the record holds the property flags and, for each
  * of the four mappings, either a delta to add to the code point or the index of a
- * 2- or 3-code-point expansion. This file includes the generated file with
- * HP__UCD_DECLARATIONS_ONLY defined to get the one declaration of those tables.
+ * 2- or 3-code-point expansion. Their declarations are in the generated
+ * lib/text/unicode_tables.h.
  *
  * Algorithm. The input is validated first (hp_utf8_validate: AVX2 at over 10 GB/s, and
  * it reports the offset and reason of the first bad sequence exactly as Python does),
@@ -53,9 +53,7 @@
  * from both ends. Since the mapping is per code point, the trimmed span is found first
  * (the first and last characters RapidFuzz keeps) and only that span is mapped.
  */
-#define HP__UCD_DECLARATIONS_ONLY
-#include "text/unicode_tables.c"
-#undef HP__UCD_DECLARATIONS_ONLY
+#include "text/unicode_tables.h"
 
 #include "internal/common.h"
 #include "text/ucd.h"
