@@ -2,11 +2,13 @@
 # Install everything the tests need, then run every C and Python test:
 #   1. system packages (Check, valgrind, pkg-config, a C++ compiler) via apt-get if missing
 #   2. the Python package with its test extras (pytest, hypothesis, xxhash, numpy)
-#   3. the C build with warnings as errors: Check suites, header tests, exported-symbol
+#   3. a check that lib/text/unicode_tables.{c,h} match their generator
+#   4. the C build with warnings as errors: Check suites, header tests, exported-symbol
 #      test, CLI test (meson test), printing Check's summary line
-#   4. the Check suites again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   5. the Check suites under valgrind (meson test --setup valgrind)
-#   6. pytest once per backend (cffi, then ctypes), printing pytest's summary lines
+#   5. a staged install, and a C program built against it with pkg-config
+#   6. the Check suites again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   7. the Check suites under valgrind (meson test --setup valgrind)
+#   8. pytest once per backend (cffi, then ctypes), printing pytest's summary lines
 # Usage: bash scripts/test.sh [--quick]   (--quick skips the sanitizer and valgrind runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +39,9 @@ step "Python package and test dependencies"
 $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore ".[test]" 2>&1 \
   | grep -v "^WARNING: Running pip as" || true
 $PY -c "import hotpath, sys; print('installed hotpath', hotpath.version(), 'at', hotpath.library_path())"
+
+step "generated Unicode tables are up to date"
+$PY scripts/gen_unicode_tables.py --check
 
 step "C build (warnings are errors) and meson test"
 meson setup build/ci --wipe -Dwerror=true >/dev/null 2>&1 || meson setup build/ci -Dwerror=true >/dev/null
