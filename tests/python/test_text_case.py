@@ -6,6 +6,7 @@ each SIMD level. Also: the tables' Unicode version is the running Python's.
 """
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
@@ -262,3 +263,18 @@ def test_growing_text():
     s = "ß" * 100000 + "ŉ" * 1000 + "ΐ"  # every character grows
     assert tc.upper(s) == s.upper()
     assert tc.casefold(s.encode()) == s.casefold().encode()
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_ascii_input_takes_the_exact_size_path_with_same_results(as_bytes):
+    # ASCII input is mapped in one call into a buffer of exactly its size (_text_case._map);
+    # large, mixed-case, with punctuation and leading/trailing blanks for default_process.
+    rng = random.Random(11)
+    alphabet = "abcXYZ019 ,.!?-_\t"
+    s = "  " + "".join(rng.choice(alphabet) for _ in range(600_000)) + "!! "
+    data = s.encode() if as_bytes else s
+    for ours, ref in ((text.casefold, str.casefold), (text.lower, str.lower),
+                      (text.upper, str.upper), (text.default_process, rf_default_process)):
+        got = ours(data)
+        want = ref(s)
+        assert got == (want.encode() if as_bytes else want), ours.__name__

@@ -119,8 +119,26 @@ def _map_whole(fn: Any, data: Any, is_str: bool) -> Any:
         return str(result, "utf-8") if is_str else bytes(result)
 
 
+def _ascii_call(fn: Any, raw: bytes) -> Tuple[int, int, bytearray]:
+    """fn on ASCII input into a buffer of exactly len(raw) bytes: every mapping here sends
+    ASCII to ASCII one-to-one (default_process may also shorten it), so that is enough
+    and avoids zero-filling the 3x bound."""
+    buf = bytearray(len(raw))
+    out = _backend.writable_arg(buf, "char") if raw else _backend.NULL
+    written = _new_out("size_t")
+    status = fn(out, len(raw), written, raw, len(raw))
+    return status, int(_out_value(written)), buf
+
+
 def _map(fn: Any, data: Any, splittable: bool, at_space: bool = False) -> Any:
     is_str = isinstance(data, str)
+    # ASCII text (str.isascii() is O(1) in CPython) takes one call with an exact-size buffer.
+    if (data.isascii() if is_str or type(data) is bytes else False):
+        raw = data.encode("ascii") if is_str else data
+        status, n, buf = _ascii_call(fn, raw)
+        if status == 0:
+            del buf[n:]
+            return buf.decode("ascii") if is_str else bytes(buf)
     if splittable and (is_str or type(data) is bytes) and len(data) > 2 * _PIECE:
         pieces = _split(data, is_str, at_space)
         if len(pieces) > 1:
