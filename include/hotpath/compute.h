@@ -18,9 +18,9 @@ extern "C" {
  * hp_sum_f64 — accurate sum of x[0..n).
  *
  * Compensated summation (Ogita–Rump–Oishi Sum2: an error-free TwoSum per element,
- * the errors summed separately, four independent lanes): the result is as accurate as
- * if computed in twice the working precision and then rounded,
- *     |result - exact| <= eps*|exact| + 2*(n*eps)^2 * sum|x_i|,   eps = 2^-53,
+ * the errors summed separately, in independent lanes: 4 scalar, 16 with AVX2): the
+ * result is as accurate as if computed in twice the working precision and then rounded,
+ *     |result - exact| <= eps*|exact| + 2*((n+15)*eps)^2 * sum|x_i|,   eps = 2^-53,
  * so cancellations that defeat a plain loop (1e100, 1, -1e100) come out right, and it
  * agrees with Python's math.fsum (exactly rounded) to within that bound.
  *

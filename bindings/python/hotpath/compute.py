@@ -46,7 +46,7 @@ def _sum_call(x: Any) -> Tuple[int, float]:
 
 def sum(x: Union[Float64Array, Iterable[float]]) -> float:  # noqa: A001 - mirrors math.fsum
     """Accurate sum of float64 values (compensated; agrees with ``math.fsum`` to within
-    eps*|sum| + 2*(n*eps)**2*sum(|x|)). NaN/inf follow IEEE arithmetic; raises
+    eps*|sum| + 2*((n+15)*eps)**2*sum(|x|)). NaN/inf follow IEEE arithmetic; raises
     OverflowError (hotpath.SizeOverflowError) if finite inputs overflow the sum."""
     status, value = _sum_call(x)  # the buffer lives only in _sum_call's frame
     check(status)
