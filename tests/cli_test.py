@@ -74,6 +74,12 @@ def text_commands(tmp):
     check("lines mixed endings", out == "5 -\n", out)
     code, out, _ = run("lines", "-", stdin=b"")
     check("lines empty", out == "0 -\n", out)
+    code, out, _ = run("split", ",", "-", stdin=b"")
+    check("split empty input gives one empty piece", out == "\n", repr(out))
+    code, out, _ = run("count", "x", "-", stdin=b"")
+    check("count empty input", out == "0 -\n", out)
+    code, out, _ = run("validate", "-", stdin=b"")
+    check("validate empty input", code == 0 and out == "-: ok\n", out)
 
     code, _, err = run("count", "x", "-", stdin=b"ok\xffbad")
     check("count invalid UTF-8", code == 1 and "invalid UTF-8 at byte 2" in err, err)

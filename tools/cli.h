@@ -41,8 +41,9 @@ typedef struct cli_stream {
 int cli_stream_open(cli_stream *s, const char *path, int check_utf8);
 
 /* Drops buf[0..keep_from), reads more, and sets avail. Returns 1 when there is data to
- * process, 0 at the end, -EXIT_INVALID on invalid UTF-8 (bad_offset and why say where;
- * nothing is printed) or -EXIT_USAGE on a read error (printed). The buffer grows when
+ * process (and once when EOF is reached, even for empty input), 0 at the end,
+ * -EXIT_INVALID on invalid UTF-8 (bad_offset and why say where; nothing is printed) or
+ * -EXIT_USAGE on a read error (printed). The buffer grows when
  * keep_from is 0 and it is full (a line or piece longer than a chunk). */
 int cli_stream_fill(cli_stream *s, size_t keep_from);
 

@@ -61,6 +61,7 @@ int cli_stream_fill(cli_stream *s, size_t keep_from) {
     s->len -= keep_from;
     s->checked = s->checked > keep_from ? s->checked - keep_from : 0;
     s->base += keep_from;
+    int just_ended = 0; /* EOF reached by this call: report it once, even for empty input */
     if (!s->eof) {
         if (s->len == s->cap) {
             char *grown = realloc(s->buf, s->cap * 2);
@@ -77,7 +78,7 @@ int cli_stream_fill(cli_stream *s, size_t keep_from) {
             return -EXIT_USAGE;
         }
         s->len += got;
-        if (got == 0 || feof(s->f)) s->eof = 1;
+        if (got == 0 || feof(s->f)) s->eof = just_ended = 1;
     }
     s->avail = s->eof || !s->check_utf8
                    ? s->len
@@ -92,7 +93,7 @@ int cli_stream_fill(cli_stream *s, size_t keep_from) {
         }
         s->checked = s->avail;
     }
-    return s->len > 0 || !s->eof ? 1 : 0;
+    return s->len > 0 || !s->eof || just_ended ? 1 : 0;
 }
 
 int cli_report_invalid(const cli_stream *s) {

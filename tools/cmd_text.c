@@ -127,10 +127,16 @@ static size_t keep_point(size_t pos, size_t len, size_t plen) {
     return pos > tail ? pos : tail;
 }
 
-/* Calls on_match(ctx, file_offset) for every occurrence; returns 0 or an exit status. */
-typedef void (*match_fn)(void *ctx, uint64_t offset);
+/* What scan calls: on_match for every occurrence, with the stream, the buffer offset the
+ * search started from (the end of the previous match) and the buffer offset of the match;
+ * on_chunk_end (optional) once a chunk is searched, with the bytes buf[from..upto) that
+ * follow the last match and can no longer start one (at EOF: all the rest). */
+typedef void (*match_fn)(void *ctx, const cli_stream *s, size_t from, size_t at);
+typedef void (*chunk_end_fn)(void *ctx, const cli_stream *s, size_t from, size_t upto);
 
-static int scan(const char *path, const options *o, match_fn on_match, void *ctx) {
+/* Streams path and reports every occurrence of o->pattern; returns 0 or an exit status. */
+static int scan(const char *path, const options *o, match_fn on_match, chunk_end_fn on_chunk_end,
+                void *ctx) {
     cli_stream s;
     int rc = cli_stream_open(&s, path, !o->binary);
     if (rc) return rc;
@@ -141,21 +147,23 @@ static int scan(const char *path, const options *o, match_fn on_match, void *ctx
             int64_t at = -1;
             hp_find(&at, s.buf + pos, s.avail - pos, o->pattern, plen);
             if (at < 0) break;
-            on_match(ctx, s.base + pos + (uint64_t)at);
+            on_match(ctx, &s, pos, pos + (size_t)at);
             pos += (size_t)at + (o->overlapping ? 1 : plen);
         }
-        keep = s.eof ? s.len : keep_point(pos, s.avail, plen);
+        size_t upto = s.eof ? s.avail : keep_point(pos, s.avail, plen);
+        if (on_chunk_end) on_chunk_end(ctx, &s, pos, upto);
+        keep = s.eof ? s.len : upto;
     }
     return finish(&s, rc);
 }
 
-static void count_match(void *ctx, uint64_t offset) {
-    (void)offset;
+static void count_match(void *ctx, const cli_stream *s, size_t from, size_t at) {
+    (void)s, (void)from, (void)at;
     ++*(uint64_t *)ctx;
 }
 
 static int count_one(const char *path, const options *o, uint64_t *out) {
-    return scan(path, o, count_match, out);
+    return scan(path, o, count_match, NULL, out);
 }
 
 int cmd_count(int argc, char **argv) {
@@ -169,10 +177,11 @@ typedef struct find_ctx {
     uint64_t matches;
 } find_ctx;
 
-static void print_match(void *ctx, uint64_t offset) {
+static void print_match(void *ctx, const cli_stream *s, size_t from, size_t at) {
+    (void)from;
     find_ctx *c = ctx;
     c->matches++;
-    printf("%s:%" PRIu64 "\n", c->path, offset);
+    printf("%s:%" PRIu64 "\n", c->path, s->base + at);
 }
 
 /* find --lines: whole lines are searched one by one; a partial last line is kept. */
@@ -211,7 +220,7 @@ int cmd_find(int argc, char **argv) {
     uint64_t matches = 0;
     for (int i = o.first_file; i < argc; i++) {
         find_ctx c = {argv[i], 0};
-        rc = o.lines ? find_lines(argv[i], &o, &c.matches) : scan(argv[i], &o, print_match, &c);
+        rc = o.lines ? find_lines(argv[i], &o, &c.matches) : scan(argv[i], &o, print_match, NULL, &c);
         matches += c.matches;
         if (rc > status) status = rc;
     }
@@ -219,33 +228,22 @@ int cmd_find(int argc, char **argv) {
     return matches ? 0 : 1;
 }
 
+/* split: the bytes before each separator, then the delimiter; bytes that cannot start a
+ * separator are written as soon as a chunk is searched, so a piece longer than the buffer
+ * streams instead of growing it. */
+static void split_piece(void *ctx, const cli_stream *s, size_t from, size_t at) {
+    fwrite(s->buf + from, 1, at - from, stdout);
+    putchar(*(const char *)ctx);
+}
+
+static void split_rest(void *ctx, const cli_stream *s, size_t from, size_t upto) {
+    fwrite(s->buf + from, 1, upto - from, stdout);
+    if (s->eof) putchar(*(const char *)ctx);
+}
+
 static int split_one(const char *path, const options *o) {
-    cli_stream s;
-    int rc = cli_stream_open(&s, path, !o->binary);
-    if (rc) return rc;
-    size_t plen = strlen(o->pattern), keep = 0;
-    while ((rc = cli_stream_fill(&s, keep)) > 0) {
-        size_t pos = 0;
-        for (;;) {
-            int64_t at = -1;
-            hp_find(&at, s.buf + pos, s.avail - pos, o->pattern, plen);
-            if (at < 0) break;
-            fwrite(s.buf + pos, 1, (size_t)at, stdout);
-            putchar(o->delim);
-            pos += (size_t)at + plen;
-        }
-        /* Bytes that cannot start a separator belong to the current piece: write them
-         * now, so a piece longer than the buffer streams instead of growing it. */
-        size_t upto = s.eof ? s.avail : keep_point(pos, s.avail, plen);
-        fwrite(s.buf + pos, 1, upto - pos, stdout);
-        if (s.eof) {
-            putchar(o->delim);
-            keep = s.len;
-        } else {
-            keep = upto;
-        }
-    }
-    return finish(&s, rc);
+    char delim = o->delim;
+    return scan(path, o, split_piece, split_rest, &delim);
 }
 
 int cmd_split(int argc, char **argv) {

@@ -169,6 +169,23 @@ static hp_status scan_class(const unsigned char *s, size_t len, size_t i, int cl
     return HP_OK;
 }
 
+/* Writes span [b_, e_) as piece `count` while capacity lasts. Once full: with
+ * stop_when_full, records where the next call resumes and runs `full_` (a return);
+ * otherwise only counts, for HP_EBUFSIZE. Shared by the AVX2 drivers below, which name
+ * their locals out, capacity, count, pos, stopped and stop_when_full. */
+#define HP__EMIT_SPAN(b_, e_, full_)                                                               \
+    do {                                                                                           \
+        if (count < capacity) {                                                                    \
+            out[2 * count] = (int64_t)(b_);                                                        \
+            out[2 * count + 1] = (int64_t)(e_);                                                    \
+        } else if (stop_when_full) {                                                               \
+            *pos = (b_);                                                                           \
+            *stopped = true;                                                                       \
+            full_;                                                                                 \
+        }                                                                                          \
+        count++;                                                                                   \
+    } while (0)
+
 /* ---------------------------------------------------------------- searches */
 
 /* Offset of the next occurrence of sep at or after `from`, or len if none. Multi-byte
@@ -251,18 +268,7 @@ HP__AVX2 static size_t byte_pieces_avx2(const unsigned char *s, size_t len, size
                   c2 = _mm256_set1_epi8((char)set[2]);
     size_t start = *pos, count = 0;
     *stopped = false;
-#define HP__EMIT(b_, e_)                                                                           \
-    do {                                                                                           \
-        if (count < capacity) {                                                                    \
-            out[2 * count] = (int64_t)(b_);                                                        \
-            out[2 * count + 1] = (int64_t)(e_);                                                    \
-        } else if (stop_when_full) {                                                               \
-            *pos = (b_);                                                                           \
-            *stopped = true;                                                                       \
-            return count;                                                                          \
-        }                                                                                          \
-        count++;                                                                                   \
-    } while (0)
+#define HP__EMIT(b_, e_) HP__EMIT_SPAN(b_, e_, return count)
     if (left != 0) {
         for (size_t i = start;; i += 64) {
             uint64_t m;
@@ -411,19 +417,7 @@ run_pieces_impl(const unsigned char *s, size_t len, size_t *pos, int64_t *out, s
     unsigned w = 1;
     int c;
     *stopped = false;
-#define HP__EMIT(b_, e_)                                                                           \
-    do {                                                                                           \
-        if (count < capacity) {                                                                    \
-            out[2 * count] = (int64_t)(b_);                                                        \
-            out[2 * count + 1] = (int64_t)(e_);                                                    \
-        } else if (stop_when_full) {                                                               \
-            *pos = (b_);                                                                           \
-            *stopped = true;                                                                       \
-            *count_out = count;                                                                    \
-            return HP_OK;                                                                          \
-        }                                                                                          \
-        count++;                                                                                   \
-    } while (0)
+#define HP__EMIT(b_, e_) HP__EMIT_SPAN(b_, e_, *count_out = count; return HP_OK)
 /* One character by the scalar rules; jumps to rest when the split budget runs out. */
 #define HP__STEP()                                                                                 \
     do {                                                                                           \
