@@ -12,5 +12,6 @@
 #include "hotpath/core.h"
 #include "hotpath/text.h"
 #include "hotpath/compute.h"
+#include "hotpath/fuzzy.h"
 
 #endif /* HOTPATH_H */

@@ -17,6 +17,11 @@ int main(void) {
     srunner_add_suite(sr, test_case_suite());
     srunner_add_suite(sr, test_transform_suite());
     srunner_add_suite(sr, test_sum_suite());
+    srunner_add_suite(sr, test_vector_suite());
+    srunner_add_suite(sr, test_fuzzy_api_suite());
+    srunner_add_suite(sr, test_fuzzy_lev_suite());
+    srunner_add_suite(sr, test_fuzzy_metrics_suite());
+    srunner_add_suite(sr, test_fuzz_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

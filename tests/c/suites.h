@@ -13,5 +13,10 @@ Suite *test_find_suite(void);
 Suite *test_case_suite(void);
 Suite *test_transform_suite(void);
 Suite *test_sum_suite(void);
+Suite *test_vector_suite(void);
+Suite *test_fuzzy_api_suite(void);
+Suite *test_fuzzy_lev_suite(void);
+Suite *test_fuzzy_metrics_suite(void);
+Suite *test_fuzz_suite(void);
 
 #endif

@@ -91,6 +91,12 @@ def compatible(cf, ct, where: str) -> list:
             return [f"{where}: C {cf.cname} is a pointer, ctypes has the struct by value"]
         return [f"{where}: C {cf.cname} needs POINTER(...) or c_void_p, ctypes has "
                 f"{describe(ct)}"]
+    if kind == "array":
+        if not (isinstance(ct, type) and issubclass(ct, ctypes.Array)):
+            return [f"{where}: C array {cf.cname} needs a ctypes array, has {describe(ct)}"]
+        if ct._length_ != cf.length:
+            return [f"{where}: C array of {cf.length}, ctypes array of {ct._length_}"]
+        return compatible(cf.item, ct._type_, where + "[]")
     if kind == "struct":
         if not (isinstance(ct, type) and issubclass(ct, ctypes.Structure)):
             return [f"{where}: C {cf.cname} needs a ctypes.Structure, has {describe(ct)}"]

@@ -111,6 +111,13 @@ SIGNATURES = {
     "hp_sum_f64": (status, [POINTER(c_double), c_void_p, c_size_t]),
 }
 
+# Per-module tables live beside this one (they import the shared types above).
+from ._ctypes_sig_compute import SIGNATURES as _COMPUTE  # noqa: E402
+from ._ctypes_sig_fuzzy import SIGNATURES as _FUZZY  # noqa: E402
+
+SIGNATURES.update(_COMPUTE)
+SIGNATURES.update(_FUZZY)
+
 
 def bind(dll: ctypes.CDLL) -> ctypes.CDLL:
     """Set restype/argtypes of every function in SIGNATURES on a loaded library."""

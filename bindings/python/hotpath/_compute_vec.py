@@ -1,0 +1,4 @@
+"""Vector kernels (being written this session)."""
+from __future__ import annotations
+
+__all__: list = []

@@ -1,0 +1,219 @@
+"""Binding layer of hotpath/fuzzy.h: sequence conversion, scorer structs, calls.
+
+Sequences reach C as (bytes, length, encoding):
+- str: ASCII text as its bytes (HP_ENC_BYTES, one element per character); other text as
+  UTF-32 code units (HP_ENC_U32, ``encode('utf-32-le', 'surrogatepass')``), so lone
+  surrogates compare like any other code point, as in RapidFuzz;
+- bytes, bytearray: their bytes (HP_ENC_BYTES);
+- any other sequence of hashables (list, tuple, array, ...): one uint32 per element
+  (HP_ENC_U32). One-character strings map to their code point and ints in
+  [0, 0x110000) to themselves, so ``["a", "b"]`` equals ``"ab"`` and ``[97]`` equals
+  ``"a"`` as in RapidFuzz; every other element gets an id from a table shared by all
+  sequences of one call, so equal elements (by ``==`` and ``hash``) get equal ids.
+
+Implementation rule (see _backend): buffer arguments are created only inside the small
+``_*_call`` helpers; they return plain values and the callers raise afterwards.
+"""
+from __future__ import annotations
+
+from array import array
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from . import _backend
+from ._backend import check, lib
+
+ENC_UTF8, ENC_BYTES, ENC_U32 = 0, 1, 2
+KIND_METRIC, KIND_FUZZ = 0, 1
+DISTANCE, SIMILARITY, NORMALIZED_DISTANCE, NORMALIZED_SIMILARITY = 0, 1, 2, 3
+
+(LEVENSHTEIN, INDEL, LCSSEQ, HAMMING, JARO, JARO_WINKLER, OSA, DAMERAU_LEVENSHTEIN, PREFIX,
+ POSTFIX) = range(10)
+(RATIO, PARTIAL_RATIO, TOKEN_SORT_RATIO, TOKEN_SET_RATIO, TOKEN_RATIO, PARTIAL_TOKEN_SORT_RATIO,
+ PARTIAL_TOKEN_SET_RATIO, PARTIAL_TOKEN_RATIO, WRATIO, QRATIO) = range(10)
+
+NAN = float("nan")
+_FIRST_ID = 0x110000
+
+Seq = Tuple[bytes, int, int]  # (data, element count, encoding)
+
+
+def _u32_of(seq: Iterable[Any], ids: Dict[Any, int]) -> Seq:
+    out = array("I")
+    append = out.append
+    for x in seq:
+        t = type(x)
+        if t is str and len(x) == 1:
+            append(ord(x))
+        elif t is int and 0 <= x < _FIRST_ID:
+            append(x)
+        else:
+            v = ids.get(x)
+            if v is None:
+                v = ids[x] = _FIRST_ID + len(ids)
+                if v > 0xFFFFFFFF:
+                    raise OverflowError("too many distinct elements (more than 2**32 - 0x110000)")
+            append(v)
+    return out.tobytes(), len(out), ENC_U32
+
+
+def conv(s: Any, ids: Optional[Dict[Any, int]] = None) -> Seq:
+    """(data, length, encoding) of one sequence. ids: the element-id table shared by the
+    sequences of one call (only needed for sequences of arbitrary hashables)."""
+    t = type(s)
+    if t is str:
+        if s.isascii():
+            return s.encode("ascii"), len(s), ENC_BYTES
+        return s.encode("utf-32-le", "surrogatepass"), len(s), ENC_U32
+    if t is bytes:
+        return s, len(s), ENC_BYTES
+    if t is bytearray:
+        return bytes(s), len(s), ENC_BYTES
+    if isinstance(s, str):
+        return conv(str(s), ids)
+    if isinstance(s, (bytes, bytearray)):
+        return bytes(s), len(s), ENC_BYTES
+    try:
+        len(s)
+    except TypeError:
+        raise TypeError(f"object of type '{type(s).__name__}' has no len()") from None
+    return _u32_of(s, {} if ids is None else ids)
+
+
+def needs_ids(s: Any) -> bool:
+    return not isinstance(s, (str, bytes, bytearray))
+
+
+# ------------------------------------------------------------------ scorer structs
+
+if _backend.BACKEND == "cffi":
+    _ffi = _backend.ffi
+
+    def _new_scorer() -> Any:
+        return _ffi.new("hp_scorer *")
+
+    def _new_double() -> Any:
+        return _ffi.new("double *")
+
+    def _dval(p: Any) -> float:
+        return p[0]
+
+    def _set_weights(sc: Any, w: Sequence[int]) -> None:
+        sc.weights[0], sc.weights[1], sc.weights[2] = w
+
+    _NULL = _ffi.NULL
+else:
+    import ctypes
+
+    from ._ctypes_sig_fuzzy import Alignment, Editop, Scorer
+
+    def _new_scorer() -> Any:
+        return ctypes.pointer(Scorer())
+
+    def _new_double() -> Any:
+        return ctypes.c_double()
+
+    def _dval(p: Any) -> float:
+        return p.value
+
+    def _set_weights(sc: Any, w: Sequence[int]) -> None:
+        sc.contents.weights[0], sc.contents.weights[1], sc.contents.weights[2] = w
+
+    _NULL = None
+
+
+def _struct(sc: Any) -> Any:
+    return sc if _backend.BACKEND == "cffi" else sc.contents
+
+
+_SCORERS: Dict[tuple, Any] = {}
+
+
+def scorer(kind: int, id_: int, measure: int = 0, *, pad: bool = True,
+           weights: Tuple[int, int, int] = (1, 1, 1), prefix_weight: float = 0.1) -> Any:
+    """A cached hp_scorer struct (pointer) for these settings."""
+    key = (kind, id_, measure, pad, weights, prefix_weight)
+    sc = _SCORERS.get(key)
+    if sc is None:
+        sc = _new_scorer()
+        check(lib.hp_scorer_init(sc, kind, id_, measure))
+        st = _struct(sc)
+        st.pad = 1 if pad else 0
+        _set_weights(sc, weights)
+        st.prefix_weight = prefix_weight
+        if len(_SCORERS) > 4096:
+            _SCORERS.clear()
+        _SCORERS[key] = sc
+    return sc
+
+
+def scorer_range(sc: Any, alen: int, blen: int) -> Tuple[float, float]:
+    worst, best = _new_double(), _new_double()
+    check(lib.hp_scorer_range(worst, best, sc, alen, blen))
+    return _dval(worst), _dval(best)
+
+
+# ------------------------------------------------------------------ single pairs
+
+_score = lib.hp_fuzzy_score
+
+
+def score(sc: Any, s1: Any, s2: Any, cutoff: float = NAN) -> float:
+    """hp_fuzzy_score of two Python sequences (no processor, no None handling)."""
+    ids: Optional[dict] = {} if needs_ids(s1) or needs_ids(s2) else None
+    a, la, ea = conv(s1, ids)
+    b, lb, eb = conv(s2, ids)
+    out = _new_double()
+    st = _score(out, sc, a, la, ea, b, lb, eb, cutoff)
+    if st:
+        raise _backend.error(st)
+    return _dval(out)
+
+
+def _editops_call(metric: int, a: Seq, b: Seq) -> Tuple[int, List[Tuple[int, int, int]]]:
+    if _backend.BACKEND == "cffi":
+        pp = _ffi.new("hp_editop **")
+        n = _ffi.new("size_t *")
+        st = lib.hp_fuzzy_editops(pp, n, metric, a[0], a[1], a[2], b[0], b[1], b[2])
+        if st:
+            return st, []
+        p, count = pp[0], n[0]
+        try:
+            return 0, [(p[i].tag, p[i].src_pos, p[i].dest_pos) for i in range(count)]
+        finally:
+            lib.hp_free(p)
+    pp = ctypes.c_void_p()
+    n = ctypes.c_size_t()
+    st = lib.hp_fuzzy_editops(ctypes.byref(pp), ctypes.byref(n), metric, a[0], a[1], a[2], b[0],
+                              b[1], b[2])
+    if st:
+        return st, []
+    try:
+        ops = ctypes.cast(pp, ctypes.POINTER(Editop))
+        return 0, [(ops[i].tag, ops[i].src_pos, ops[i].dest_pos) for i in range(n.value)]
+    finally:
+        lib.hp_free(pp)
+
+
+def editops(metric: int, s1: Any, s2: Any) -> Tuple[List[Tuple[int, int, int]], int, int]:
+    """(list of (tag, src_pos, dest_pos), len1, len2); tags are hp_edit_tag values."""
+    ids: Optional[dict] = {} if needs_ids(s1) or needs_ids(s2) else None
+    a = conv(s1, ids)
+    b = conv(s2, ids)
+    st, ops = _editops_call(metric, a, b)
+    check(st)
+    return ops, a[1], b[1]
+
+
+def partial_ratio_alignment(s1: Any, s2: Any, cutoff: float) -> Tuple[float, int, int, int, int]:
+    ids: Optional[dict] = {} if needs_ids(s1) or needs_ids(s2) else None
+    a, la, ea = conv(s1, ids)
+    b, lb, eb = conv(s2, ids)
+    if _backend.BACKEND == "cffi":
+        out = _ffi.new("hp_alignment *")
+        check(lib.hp_fuzz_partial_ratio_alignment(out, a, la, ea, b, lb, eb, cutoff))
+        r = out
+    else:
+        out = Alignment()
+        check(lib.hp_fuzz_partial_ratio_alignment(ctypes.byref(out), a, la, ea, b, lb, eb, cutoff))
+        r = out
+    return r.score, r.src_start, r.src_end, r.dest_start, r.dest_end

@@ -1,0 +1,131 @@
+"""The four functions of every rapidfuzz.distance metric, built once per metric.
+
+Each metric module (hotpath.distance.Levenshtein, ...) is a handful of lines calling
+``make`` below; the functions follow RapidFuzz 3.x exactly: names, keyword-only
+parameters and defaults, return types (int for integer distances and similarities,
+float otherwise), None handling (normalized functions return their worst score for
+None or NaN input, the others raise TypeError), the ``processor`` argument, and
+cutoff rules and range checks (integer measures truncate a float cutoff; normalized
+cutoffs outside [0, 1] raise TypeError, as RapidFuzz does).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from .. import _fuzzy
+from .._backend import error
+from ._editops import Editops, Opcodes
+
+_NAN = float("nan")
+
+
+def is_none(s: Any) -> bool:
+    """RapidFuzz's notion of a missing value: None, or a float NaN (pandas' NA too)."""
+    if s is None:
+        return True
+    if type(s) is float:
+        return math.isnan(s)
+    return getattr(type(s), "__name__", "") in ("NAType", "NaTType")
+
+
+def _int_cutoff(c: Any) -> float:
+    if c is None:
+        return _NAN
+    v = int(c)
+    if v < 0:
+        raise OverflowError("can't convert negative value to uint64_t")
+    return float(v)
+
+
+def _unit_cutoff(c: Any) -> float:
+    if c is None:
+        return _NAN
+    v = float(c)
+    if not 0.0 <= v <= 1.0:
+        raise TypeError("score_cutoff has to be in the range of 0.0 - 1.0")
+    return v
+
+
+def _weights(weights: Any) -> Tuple[int, int, int]:
+    if weights is None:
+        return (1, 1, 1)
+    ins, dele, sub = weights
+    w = (int(ins), int(dele), int(sub))
+    if min(w) < 0:
+        raise OverflowError("can't convert negative value to size_t")
+    return w
+
+
+def make(metric: int, *, integer: bool, options: str = "") -> Dict[str, Callable[..., Any]]:
+    """distance, similarity, normalized_distance, normalized_similarity for one metric.
+
+    integer: whether distance/similarity are integers (False for Jaro and JaroWinkler).
+    options: "weights", "pad" or "prefix_weight" -- the metric's extra keyword.
+    """
+    raw_cutoff = _int_cutoff if integer else _unit_cutoff
+    score = _fuzzy.score
+    scorer = _fuzzy.scorer
+    K = _fuzzy.KIND_METRIC
+
+    def settings(extra: Dict[str, Any]) -> Dict[str, Any]:
+        for k in extra:
+            if k != options:
+                raise TypeError(f"got an unexpected keyword argument '{k}'")
+        if options == "weights":
+            return {"weights": _weights(extra.get("weights"))}
+        if options == "pad":
+            return {"pad": bool(extra.get("pad", True))}
+        if options == "prefix_weight":
+            pw = extra.get("prefix_weight", 0.1)
+            pw = 0.1 if pw is None else float(pw)
+            if not 0.0 <= pw <= 1.0:
+                raise ValueError("prefix_weight has to be in the range 0.0 - 1.0")
+            return {"prefix_weight": pw}
+        return {}
+
+    default = {m: scorer(K, metric, m) for m in range(4)}
+
+    def plain(measure: int, cutoff_conv: Callable[[Any], float], as_int: bool,
+              none_value: Any) -> Callable[..., Any]:
+        def fn(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
+               score_cutoff: Any = None, score_hint: Any = None, **extra: Any) -> Any:
+            if none_value is not None and (is_none(s1) or is_none(s2)):
+                return none_value
+            if processor is not None:
+                s1 = processor(s1)
+                s2 = processor(s2)
+            sc = scorer(K, metric, measure, **settings(extra)) if extra else default[measure]
+            r = score(sc, s1, s2, cutoff_conv(score_cutoff))
+            return int(r) if as_int else r
+        return fn
+
+    fns = {
+        "distance": plain(_fuzzy.DISTANCE, raw_cutoff, integer, None),
+        "similarity": plain(_fuzzy.SIMILARITY, raw_cutoff, integer, None),
+        "normalized_distance": plain(_fuzzy.NORMALIZED_DISTANCE, _unit_cutoff, False, 1.0),
+        "normalized_similarity": plain(_fuzzy.NORMALIZED_SIMILARITY, _unit_cutoff, False, 0.0),
+    }
+    for name, fn in fns.items():
+        fn.__name__ = fn.__qualname__ = name
+    return fns
+
+
+def make_editops(metric: int) -> Dict[str, Callable[..., Any]]:
+    """editops and opcodes for Levenshtein, Indel and LCSseq."""
+    def editops(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
+                score_hint: Any = None) -> Editops:
+        if processor is not None:
+            s1 = processor(s1)
+            s2 = processor(s2)
+        ops, n1, n2 = _fuzzy.editops(metric, s1, s2)
+        return Editops._from_raw(ops, n1, n2)
+
+    def opcodes(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
+                score_hint: Any = None) -> Opcodes:
+        return editops(s1, s2, processor=processor).as_opcodes()
+
+    return {"editops": editops, "opcodes": opcodes}
+
+
+__all__ = ["make", "make_editops", "is_none", "error"]

@@ -1,0 +1,2 @@
+/* lib/compute/vector.c (being written this session). */
+#include "internal/common.h"

@@ -1,0 +1,164 @@
+/*
+ * lib/fuzzy/fuzzy_internal.h — what the files of lib/fuzzy share.
+ *
+ * Layering:
+ *   api.c          public entry points: argument checks, decoding (seq.c), cutoffs
+ *                  and measure conversion (metric.c), cached queries
+ *   batch.c        extract / cdist / cpdist / pairs over the thread pool
+ *   metric.c       hp_measure conversion and RapidFuzz's cutoff rules, on top of the
+ *                  raw kernels below
+ *   levenshtein.c, lcs.c, pm.c   bit-parallel Levenshtein / LCS (Indel, LCSseq) and
+ *                  their editops
+ *   jaro.c, osa.c, simple.c      Jaro(-Winkler); OSA and Damerau-Levenshtein;
+ *                  Hamming, Prefix, Postfix
+ *   fuzz.c         rapidfuzz.fuzz scorers
+ *
+ * Every kernel works on decoded sequences: arrays of uint32_t elements. Kernels with a
+ * `max` (distances) may return any value above max once the true result exceeds it;
+ * kernels with a `min` (similarities) may return any value below min once the true
+ * result is below it. The callers in metric.c clamp to RapidFuzz's conventions.
+ */
+#ifndef HOTPATH_FUZZY_INTERNAL_H
+#define HOTPATH_FUZZY_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hotpath/fuzzy.h"
+
+/* ---------------------------------------------------------------- decoded sequences */
+
+#define HP__SEQ_INLINE 128
+
+/* A decoded sequence: p[0..n). Short ones live in `inline_buf`, longer ones on the heap
+ * (or point straight at aligned caller memory for HP_ENC_U32). */
+typedef struct hp__seq {
+    const uint32_t *p;
+    size_t n;
+    uint32_t *heap;
+    uint32_t inline_buf[HP__SEQ_INLINE];
+} hp__seq;
+
+/* Decode (p, len, enc) into *out. `what` names the argument in error messages.
+ * Returns HP_OK, HP_EINVAL (bad enc, NULL with len > 0, U32 length not a multiple of
+ * 4 where lengths are in bytes), HP_EUTF8, HP_ENOMEM, HP_EOVERFLOW. On error *out needs
+ * no release. */
+hp_status hp__seq_decode(hp__seq *out, const void *p, size_t len, int enc, const char *what);
+
+/* Same, for string i of a batch (lengths in bytes; U32 strings are len/4 elements). */
+hp_status hp__seq_decode_batch(hp__seq *out, const hp_strings *batch, size_t i, int enc,
+                               const char *what);
+
+void hp__seq_release(hp__seq *s);
+
+/* ---------------------------------------------------------------- pattern match vectors */
+
+/*
+ * hp__pm — bit-parallel pattern-match vectors of a sequence s[0..n): for each element
+ * value c, `words` 64-bit words whose bit i of word w is set where s[64w + i] == c.
+ * Values below 256 are a direct table; others live in an open-addressing table.
+ * Immutable once built: shared by the threads of a batch.
+ */
+typedef struct hp__pm {
+    size_t n;
+    size_t words;        /* ceil(n / 64), at least 1 */
+    uint64_t *low;       /* [256 * words], value-major: low[c * words + w] */
+    size_t map_cap;      /* power of two, 0 if every value is below 256 */
+    uint32_t *map_keys;  /* map_cap keys (valid where map_used[k]) */
+    uint8_t *map_used;
+    uint64_t *map_vals;  /* [map_cap * words] */
+    uint64_t *zero;      /* `words` zero words, returned for absent values */
+} hp__pm;
+
+hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n);
+void hp__pm_release(hp__pm *pm);
+
+/* The `words` match words of value c (all zero if c does not occur). */
+static inline const uint64_t *hp__pm_get(const hp__pm *pm, uint32_t c) {
+    if (c < 256) return pm->low + (size_t)c * pm->words;
+    if (pm->map_cap == 0) return pm->zero;
+    size_t mask = pm->map_cap - 1;
+    size_t k = (size_t)((c * 0x9E3779B1u) >> 7) & mask;
+    while (pm->map_used[k]) {
+        if (pm->map_keys[k] == c) return pm->map_vals + k * pm->words;
+        k = (k + 1) & mask;
+    }
+    return pm->zero;
+}
+
+/* ---------------------------------------------------------------- raw kernels */
+
+/* Length of the longest common subsequence of a and b. pm is NULL or built from a.
+ * If the LCS is below min_lcs the result may be any value below min_lcs. */
+hp_status hp__lcs(size_t *out, const hp__pm *pm, const uint32_t *a, size_t la, const uint32_t *b,
+                  size_t lb, size_t min_lcs);
+
+/* Weighted Levenshtein distance, weights w = (insert, delete, substitute) to turn a
+ * into b. pm is NULL or built from a (used for uniform and Indel-like weights). If the
+ * distance exceeds max the result may be any value above max. */
+hp_status hp__levenshtein(uint64_t *out, const hp__pm *pm, const uint32_t *a, size_t la,
+                          const uint32_t *b, size_t lb, const uint64_t w[3], uint64_t max);
+
+/* OSA and Damerau-Levenshtein (unit costs), same max convention. */
+hp_status hp__osa(size_t *out, const hp__pm *pm, const uint32_t *a, size_t la, const uint32_t *b,
+                  size_t lb, size_t max);
+hp_status hp__damerau(size_t *out, const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
+                      size_t max);
+
+/* Jaro and Jaro-Winkler similarity in [0, 1]; below min the result may be any value
+ * below min. */
+hp_status hp__jaro(double *out, const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
+                   double min);
+hp_status hp__jaro_winkler(double *out, const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
+                           double prefix_weight, double min);
+
+/* Editops (tag/src/dest triples, library-allocated with hp__malloc) for
+ * HP_METRIC_LEVENSHTEIN (uniform weights) and HP_METRIC_INDEL / HP_METRIC_LCSSEQ. */
+hp_status hp__editops(hp_editop **out, size_t *out_count, int metric, const uint32_t *a,
+                      size_t la, const uint32_t *b, size_t lb);
+
+/* ---------------------------------------------------------------- scorers */
+
+/* A scorer's query-side precomputation (NULL when it has none). */
+typedef struct hp__prep hp__prep;
+
+/* metric.c: score decoded sequences with a metric scorer; prep is NULL or made by
+ * hp__metric_prepare from a. */
+hp_status hp__metric_score(double *out, const hp_scorer *sc, const hp__prep *prep,
+                           const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
+                           double cutoff);
+hp_status hp__metric_prepare(hp__prep **out, const hp_scorer *sc, const uint32_t *a, size_t la);
+
+/* fuzz.c: the same for fuzz scorers (sc->kind == HP_SCORER_FUZZ). */
+hp_status hp__fuzz_score(double *out, const hp_scorer *sc, const hp__prep *prep,
+                         const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
+                         double cutoff);
+hp_status hp__fuzz_prepare(hp__prep **out, const hp_scorer *sc, const uint32_t *a, size_t la);
+hp_status hp__fuzz_partial_ratio_alignment(hp_alignment *out, const uint32_t *a, size_t la,
+                                           const uint32_t *b, size_t lb, double cutoff);
+
+/* Releases what either prepare made (each prep starts with its own free function). */
+struct hp__prep {
+    void (*release)(hp__prep *self);
+};
+void hp__prep_free(hp__prep *prep);
+
+/* api.c: either of the above, by sc->kind. */
+hp_status hp__score(double *out, const hp_scorer *sc, const hp__prep *prep, const uint32_t *a,
+                    size_t la, const uint32_t *b, size_t lb, double cutoff);
+
+/* Checks a scorer and a cutoff for it; HP_EINVAL with a message if invalid. */
+hp_status hp__scorer_check(const hp_scorer *sc);
+hp_status hp__cutoff_check(const hp_scorer *sc, double cutoff);
+
+/* true if higher scores are better (similarities and fuzz scores). */
+bool hp__scorer_higher_is_better(const hp_scorer *sc);
+
+struct hp_fuzzy_query {
+    hp_scorer scorer;
+    hp__seq q;
+    hp__prep *prep;
+};
+
+#endif /* HOTPATH_FUZZY_INTERNAL_H */

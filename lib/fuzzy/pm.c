@@ -1,0 +1,70 @@
+/*
+ * lib/fuzzy/pm.c — pattern-match vectors for the bit-parallel kernels (see hp__pm).
+ *
+ * Values below 256 (all of ASCII and Latin-1, every byte) index a dense table, so the
+ * common case is one load; other code points go to a linear-probing table sized to at
+ * most half full, keyed by a multiplicative hash.
+ */
+#include <string.h>
+
+#include "fuzzy_internal.h"
+#include "internal/common.h"
+
+static size_t map_slot(const hp__pm *pm, uint32_t c) {
+    size_t mask = pm->map_cap - 1;
+    size_t k = (size_t)((c * 0x9E3779B1u) >> 7) & mask;
+    while (pm->map_used[k] && pm->map_keys[k] != c) k = (k + 1) & mask;
+    return k;
+}
+
+hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n) {
+    memset(pm, 0, sizeof *pm);
+    pm->n = n;
+    pm->words = n ? (n + 63) / 64 : 1;
+    size_t high = 0;
+    for (size_t i = 0; i < n; i++) high += s[i] >= 256;
+    size_t low_words;
+    if (!hp__mul_size(pm->words, 257, &low_words) || low_words > SIZE_MAX / 8)
+        return hp__fail(HP_EOVERFLOW, "pattern of %zu elements is too long", n);
+    pm->low = hp__malloc(low_words * sizeof(uint64_t));
+    if (!pm->low) goto nomem;
+    memset(pm->low, 0, low_words * sizeof(uint64_t));
+    pm->zero = pm->low + 256 * pm->words;
+    if (high) {
+        size_t cap = 8;
+        while (cap < 2 * high) cap *= 2;
+        size_t vals;
+        if (!hp__mul_size(cap, pm->words, &vals) || vals > SIZE_MAX / 8) goto nomem;
+        pm->map_cap = cap;
+        pm->map_keys = hp__malloc(cap * sizeof(uint32_t));
+        pm->map_used = hp__malloc(cap);
+        pm->map_vals = hp__malloc(vals * sizeof(uint64_t));
+        if (!pm->map_keys || !pm->map_used || !pm->map_vals) goto nomem;
+        memset(pm->map_used, 0, cap);
+        memset(pm->map_vals, 0, vals * sizeof(uint64_t));
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t *row;
+        if (s[i] < 256) {
+            row = pm->low + (size_t)s[i] * pm->words;
+        } else {
+            size_t k = map_slot(pm, s[i]);
+            pm->map_used[k] = 1;
+            pm->map_keys[k] = s[i];
+            row = pm->map_vals + k * pm->words;
+        }
+        row[i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    return HP_OK;
+nomem:
+    hp__pm_release(pm);
+    return hp__fail(HP_ENOMEM, "no memory for the match vectors of a %zu-element sequence", n);
+}
+
+void hp__pm_release(hp__pm *pm) {
+    hp__free(pm->low);
+    hp__free(pm->map_keys);
+    hp__free(pm->map_used);
+    hp__free(pm->map_vals);
+    memset(pm, 0, sizeof *pm);
+}
