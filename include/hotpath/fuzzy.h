@@ -275,7 +275,8 @@ typedef enum hp_dtype {
     HP_DTYPE_F32 = 1,
     HP_DTYPE_I32 = 2,
     HP_DTYPE_I64 = 3,
-    HP_DTYPE_U8 = 4
+    HP_DTYPE_U8 = 4,
+    HP_DTYPE_U32 = 5
 } hp_dtype;
 
 /*

@@ -154,6 +154,39 @@ HP_API hp_status hp_utf8_default_process(char *out, size_t capacity, size_t *out
                                          const char *s, size_t len);
 
 /*
+ * The same three mappings over arrays of code units of 1, 2 or 4 bytes in native byte
+ * order (Latin-1, UCS-2, UTF-32: the three storage kinds of a CPython str), into units
+ * of 1, 2 or 4 bytes.
+ *
+ *   hp_ucs_casefold, hp_ucs_lower (with the final sigma rule), hp_ucs_upper
+ *
+ * Caller-buffer pattern, counted in units:
+ * out, capacity: OUT, caller buffer of capacity units of out_width bytes (out may be
+ *                NULL when capacity is 0; its contents are unspecified on failure).
+ * out_width:     1, 2 or 4.
+ * out_len:       OUT, required: code points written on HP_OK, needed on HP_EBUFSIZE;
+ *                the index of the bad unit on HP_ERANGE; 0 otherwise.
+ * out_max:       OUT, required: the largest code point of the whole output (0 if it is
+ *                empty) on HP_OK and HP_EBUFSIZE; 0 otherwise. A first call with
+ *                capacity 0 measures (out_len, out_max); the second writes.
+ * s, n, width:   n input units of width 1, 2 or 4 bytes (borrowed; must not overlap out).
+ * Returns HP_OK; HP_EBUFSIZE if out_len > capacity or out_max does not fit out_width;
+ * HP_ERANGE for a unit that is not a Unicode scalar value (a surrogate U+D800..U+DFFF
+ * or a value above U+10FFFF: "code point 0xD800 at index 3 is not a Unicode scalar
+ * value"); HP_EINVAL (NULL out_len / out_max, NULL
+ * s with n > 0, NULL out with capacity > 0, a width or out_width not 1, 2 or 4);
+ * HP_EOVERFLOW if n * width or capacity * out_width exceeds HP_MAX_LEN.
+ * Thread-safe; allocate nothing.
+ */
+HP_API hp_status hp_ucs_casefold(void *out, size_t capacity, size_t out_width,
+                                 size_t *out_len, uint32_t *out_max, const void *s, size_t n,
+                                 size_t width);
+HP_API hp_status hp_ucs_lower(void *out, size_t capacity, size_t out_width, size_t *out_len,
+                              uint32_t *out_max, const void *s, size_t n, size_t width);
+HP_API hp_status hp_ucs_upper(void *out, size_t capacity, size_t out_width, size_t *out_len,
+                              uint32_t *out_max, const void *s, size_t n, size_t width);
+
+/*
  * hp_utf8_case_bound — the most bytes any of the four case functions above can write
  * for len input bytes (len times the largest expansion in the tables, 3). Saturates.
  */

@@ -294,6 +294,11 @@ static void store(void *out, int dtype, size_t i, double v) {
                                                             : (int64_t)r;
         break;
     }
+    case HP_DTYPE_U32: {
+        double r = nearbyint(v);
+        ((uint32_t *)out)[i] = r >= 4294967295.0 ? UINT32_MAX : r <= 0.0 ? 0 : (uint32_t)r;
+        break;
+    }
     default: { /* HP_DTYPE_U8 */
         double r = nearbyint(v);
         ((uint8_t *)out)[i] = r >= 255.0 ? 255 : r <= 0.0 ? 0 : (uint8_t)r;
@@ -344,7 +349,7 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
                               int cenc, double score_cutoff, unsigned threads,
                               hp_progress_fn progress, void *user, bool pairwise) {
     HP_FORWARD_IF_ERROR(hp__scorer_check(scorer));
-    HP_RETURN_IF(dtype < HP_DTYPE_F64 || dtype > HP_DTYPE_U8, HP_EINVAL, "unknown dtype %d",
+    HP_RETURN_IF(dtype < HP_DTYPE_F64 || dtype > HP_DTYPE_U32, HP_EINVAL, "unknown dtype %d",
                  dtype);
     HP_CHECK_NOT_NULL(queries, "queries");
     HP_CHECK_NOT_NULL(choices, "choices");

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "hotpath/fuzzy.h"
+#include "pm_small.h"
 
 /* ---------------------------------------------------------------- decoded sequences */
 
@@ -85,6 +86,26 @@ static inline const uint64_t *hp__pm_get(const hp__pm *pm, uint32_t c) {
         k = (k + 1) & mask;
     }
     return pm->zero;
+}
+
+/*
+ * hp__pm1 — match words of a sequence of at most 64 elements, built on the stack for
+ * the single-word kernels: values below 256 index a direct table (one load per text
+ * element in the hot loop), others go to a small hash table (pm_small.h) that is only
+ * set up when such values occur.
+ */
+typedef struct hp__pm1 {
+    uint64_t low[256];
+    bool high_used;
+    hp__pm64 high;
+} hp__pm1;
+
+/* Build from s[0..n), n <= 64. */
+void hp__pm1_build(hp__pm1 *pm, const uint32_t *s, size_t n);
+
+static inline uint64_t hp__pm1_get(const hp__pm1 *pm, uint32_t c) {
+    if (c < 256) return pm->low[c];
+    return pm->high_used ? hp__pm64_get(&pm->high, c) : 0;
 }
 
 /* ---------------------------------------------------------------- raw kernels */

@@ -8,58 +8,158 @@
  * and the LCS is the number of zero bits of S in the first |a| positions. Longer a
  * uses ceil(|a|/64) words with the addition carry passed between words (the "blocked"
  * variant): O(|a|/64 * |b|) time, O(|a|/64) extra space.
+ *
+ * Around it: the common prefix and suffix are part of every LCS and are counted
+ * without bit work; when the caller's minimum leaves at most 4 insertions/deletions
+ * for the rest, a bounded depth-first search over the mismatches (mbleven's idea)
+ * replaces the bit-parallel pass; the shorter side is the pattern (LCS is symmetric)
+ * and a pattern of at most 64 elements uses one word and a stack table; the blocked
+ * pass stops early once even matching every remaining element of b cannot reach the
+ * minimum.
  */
 #include <string.h>
 
 #include "fuzzy_internal.h"
 #include "internal/common.h"
 
-static size_t lcs_with_pm(const hp__pm *pm, size_t la, const uint32_t *b, size_t lb,
-                          uint64_t *S) {
-    size_t words = pm->words;
+static size_t prefix_len(const uint32_t *a, size_t la, const uint32_t *b, size_t lb) {
+    size_t n = la < lb ? la : lb, i = 0;
+    while (i < n && a[i] == b[i]) i++;
+    return i;
+}
+
+static size_t suffix_len(const uint32_t *a, size_t la, const uint32_t *b, size_t lb) {
+    size_t n = la < lb ? la : lb, i = 0;
+    while (i < n && a[la - 1 - i] == b[lb - 1 - i]) i++;
+    return i;
+}
+
+/* Indel distance (insertions + deletions) if it is <= k, else k + 1. */
+static size_t bounded_indel(const uint32_t *a, size_t la, const uint32_t *b, size_t lb, size_t k) {
+    while (la && lb && *a == *b) a++, b++, la--, lb--;
+    if (!la || !lb) return la + lb <= k ? la + lb : k + 1;
+    size_t diff = la > lb ? la - lb : lb - la;
+    if (diff > k || (diff == 0 && k < 2)) return k + 1;
+    size_t best = 1 + bounded_indel(a + 1, la - 1, b, lb, k - 1);
+    size_t r = 1 + bounded_indel(a, la, b + 1, lb - 1, k - 1);
+    return r < best ? r : best;
+}
+
+static size_t lcs_pm1(const hp__pm1 *pm, size_t m, const uint32_t *b, size_t n) {
+    uint64_t S = ~(uint64_t)0;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t u = S & hp__pm1_get(pm, b[j]);
+        S = (S + u) | (S - u);
+    }
+    uint64_t v = ~S;
+    if (m < 64) v &= ((uint64_t)1 << m) - 1;
+    return (size_t)__builtin_popcountll(v);
+}
+
+static size_t lcs_pm_word(const hp__pm *pm, size_t m, const uint32_t *b, size_t n) {
+    uint64_t S = ~(uint64_t)0;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t u = S & hp__pm_get(pm, b[j])[0];
+        S = (S + u) | (S - u);
+    }
+    uint64_t v = ~S;
+    if (m < 64) v &= ((uint64_t)1 << m) - 1;
+    return (size_t)__builtin_popcountll(v);
+}
+
+static size_t zeros(const uint64_t *S, size_t words, size_t m) {
+    size_t z = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t v = ~S[w];
+        if (w == words - 1 && m % 64) v &= ((uint64_t)1 << (m % 64)) - 1;
+        z += (size_t)__builtin_popcountll(v);
+    }
+    return z;
+}
+
+/* Blocked pass for pattern length m (> 64) with the words of pm; S has ceil(m/64)
+ * words of scratch. Below min_lcs the result is some value below min_lcs. */
+static size_t lcs_blocks(const hp__pm *pm, size_t m, const uint32_t *b, size_t n, size_t min_lcs,
+                         uint64_t *S) {
+    size_t words = (m + 63) / 64;
     for (size_t w = 0; w < words; w++) S[w] = ~(uint64_t)0;
-    for (size_t j = 0; j < lb; j++) {
+    for (size_t j = 0; j < n; j++) {
         const uint64_t *M = hp__pm_get(pm, b[j]);
-        uint64_t carry = 0;
+        unsigned char carry = 0;
         for (size_t w = 0; w < words; w++) {
-            uint64_t u = S[w] & M[w];
-            uint64_t x;
-            uint64_t c1 = __builtin_add_overflow(S[w], u, &x);
-            uint64_t c2 = __builtin_add_overflow(x, carry, &x);
+            uint64_t u = S[w] & M[w], x;
+            unsigned char c1 = __builtin_add_overflow(S[w], u, &x);
+            unsigned char c2 = __builtin_add_overflow(x, (uint64_t)carry, &x);
             carry = c1 | c2;
             S[w] = x | (S[w] - u);
         }
+        /* every 64 columns: can the rest of b still reach min_lcs? */
+        if ((j & 63) == 63 && min_lcs) {
+            size_t now = zeros(S, words, m);
+            if (now + (n - 1 - j) < min_lcs) return now;
+        }
     }
-    size_t zeros = 0;
-    for (size_t w = 0; w < words; w++) {
-        uint64_t v = ~S[w];
-        if (w == words - 1 && la % 64) v &= ((uint64_t)1 << (la % 64)) - 1;
-        zeros += (size_t)__builtin_popcountll(v);
-    }
-    return zeros;
+    return zeros(S, words, m);
+}
+
+static hp_status lcs_blocks_alloc(size_t *out, const hp__pm *pm, size_t m, const uint32_t *b,
+                                  size_t n, size_t min_lcs) {
+    size_t words = (m + 63) / 64;
+    uint64_t stack[16];
+    uint64_t *S = words <= 16 ? stack : hp__malloc(words * sizeof(uint64_t));
+    HP_RETURN_IF(!S, HP_ENOMEM, "no memory for LCS of %zu x %zu elements", m, n);
+    *out = lcs_blocks(pm, m, b, n, min_lcs, S);
+    if (S != stack) hp__free(S);
+    return HP_OK;
 }
 
 hp_status hp__lcs(size_t *out, const hp__pm *pm, const uint32_t *a, size_t la, const uint32_t *b,
                   size_t lb, size_t min_lcs) {
-    (void)min_lcs;
-    if (la == 0 || lb == 0) {
-        *out = 0;
+    *out = 0;
+    if (la == 0 || lb == 0 || min_lcs > (la < lb ? la : lb)) return HP_OK;
+    size_t pre = prefix_len(a, la, b, lb);
+    size_t suf = suffix_len(a + pre, la - pre, b + pre, lb - pre);
+    size_t ma = la - pre - suf, mb = lb - pre - suf, base = pre + suf;
+    *out = base;
+    if (!ma || !mb) return HP_OK;
+    size_t need = min_lcs > base ? min_lcs - base : 0;
+    if (need > (ma < mb ? ma : mb)) return HP_OK;
+    size_t budget = ma + mb - 2 * need;
+    if (budget < 5) {
+        size_t ind = bounded_indel(a + pre, ma, b + pre, mb, budget);
+        if (ind <= budget) *out = base + (ma + mb - ind) / 2;
+        return HP_OK;
+    }
+    size_t mid = 0;
+    if (pm && ma > 64 && mb > 64) {
+        /* pm (from a) stays valid without the suffix; the prefix is kept rather than
+         * rebuilding the vectors */
+        size_t m = la - suf, n = lb - suf;
+        HP_FORWARD_IF_ERROR(lcs_blocks_alloc(&mid, pm, m, b, n, min_lcs > suf ? min_lcs - suf : 0));
+        *out = mid + suf;
+        return HP_OK;
+    }
+    a += pre, b += pre;
+    if (pm && pre == 0 && ma <= 64) {
+        *out = base + lcs_pm_word(pm, ma, b, mb);
+        return HP_OK;
+    }
+    if (ma > mb) {
+        const uint32_t *t = a;
+        a = b, b = t;
+        size_t tn = ma;
+        ma = mb, mb = tn;
+    }
+    if (ma <= 64) {
+        hp__pm1 p1;
+        hp__pm1_build(&p1, a, ma);
+        *out = base + lcs_pm1(&p1, ma, b, mb);
         return HP_OK;
     }
     hp__pm local;
-    if (!pm) {
-        HP_FORWARD_IF_ERROR(hp__pm_build(&local, a, la));
-        pm = &local;
-    }
-    uint64_t stack[8];
-    uint64_t *S = pm->words <= 8 ? stack : hp__malloc(pm->words * sizeof(uint64_t));
-    hp_status st = HP_OK;
-    if (!S) {
-        st = hp__fail(HP_ENOMEM, "no memory for LCS of %zu x %zu elements", la, lb);
-    } else {
-        *out = lcs_with_pm(pm, la, b, lb, S);
-        if (S != stack) hp__free(S);
-    }
-    if (pm == &local) hp__pm_release(&local);
+    HP_FORWARD_IF_ERROR(hp__pm_build(&local, a, ma));
+    hp_status st = lcs_blocks_alloc(&mid, &local, ma, b, mb, need);
+    hp__pm_release(&local);
+    *out = base + mid;
     return st;
 }

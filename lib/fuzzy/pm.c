@@ -68,3 +68,28 @@ void hp__pm_release(hp__pm *pm) {
     hp__free(pm->map_vals);
     memset(pm, 0, sizeof *pm);
 }
+
+void hp__pm1_build(hp__pm1 *pm, const uint32_t *s, size_t n) {
+    memset(pm->low, 0, sizeof pm->low);
+    size_t high = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 256)
+            pm->low[s[i]] |= (uint64_t)1 << i;
+        else
+            high++;
+    }
+    pm->high_used = high > 0;
+    if (!high) return;
+    hp__pm64 *t = &pm->high;
+    unsigned log = 4;
+    while (((size_t)1 << log) < 2 * high) log++;
+    t->shift = 32 - log;
+    t->mask = ((uint32_t)1 << log) - 1;
+    memset(t->bits, 0, ((size_t)1 << log) * sizeof t->bits[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 256) continue;
+        uint32_t k = hp__pm64_slot(t, s[i]);
+        t->keys[k] = s[i];
+        t->bits[k] |= (uint64_t)1 << i;
+    }
+}

@@ -58,6 +58,8 @@
 #include "internal/common.h"
 #include "text/ucd.h"
 
+#include <inttypes.h>
+
 #if HP_HAVE_X86_SIMD
 #include <immintrin.h>
 #endif
@@ -508,6 +510,398 @@ static map_fn choose(case_kind kind) {
     static const map_fn scalar[4] = {map_fold_scalar, map_lower_scalar, map_upper_scalar,
                                      map_rf_scalar};
     return scalar[kind];
+}
+
+/* ---------------------------------------------------------------- code-unit arrays */
+
+/*
+ * hp_ucs_*: the same mappings over arrays of code units of 1, 2 or 4 bytes (Latin-1,
+ * UCS-2, UTF-32 in native byte order: the three storage kinds of a CPython str), into
+ * units of 1, 2 or 4 bytes. No decoding, so the loop reads one unit per code point:
+ *
+ *   - the AVX2 path takes 16 units at a time while they are all ASCII (one test over the
+ *     loaded units), narrows them to 16 bytes, changes the case of the letters with
+ *     the byte compares of block_avx2, and widens them to the output unit;
+ *   - every other code point goes through its record, as map_char does.
+ *
+ * The loop also finds the largest output code point, so a caller can size and type
+ * its output (Python: PyUnicode_New(len, max)) from one pass with no output (capacity
+ * 0) and write it with a second. Units that are not Unicode scalar values (surrogates,
+ * values above U+10FFFF) are an error, as in hp_utf32_to_utf8 and as the UTF-8
+ * functions reject their encodings.
+ */
+enum { UCS_STEP = 16, MAX_CODE_POINT = 0x10FFFF };
+
+static inline uint32_t ucs_get(const unsigned char *s, size_t i, unsigned width) {
+    if (width == 1) return s[i];
+    if (width == 2) {
+        uint16_t v;
+        memcpy(&v, s + 2 * i, 2);
+        return v;
+    }
+    uint32_t v;
+    memcpy(&v, s + 4 * i, 4);
+    return v;
+}
+
+/* Store cp as unit o of out when it is inside the capacity (a code point too large for
+ * the unit is cut; the caller then fails with HP_EBUFSIZE). */
+static inline void ucs_put(unsigned char *out, size_t cap, unsigned out_width, size_t o,
+                           uint32_t cp) {
+    if (o >= cap) return;
+    if (out_width == 1) {
+        out[o] = (unsigned char)cp;
+    } else if (out_width == 2) {
+        uint16_t v = (uint16_t)cp;
+        memcpy(out + 2 * o, &v, 2);
+    } else {
+        memcpy(out + 4 * o, &cp, 4);
+    }
+}
+
+/* CPython's handle_capital_sigma for the U+03A3 at unit i (all units are valid). */
+static bool ucs_is_final_sigma(const unsigned char *s, size_t n, size_t i, unsigned width) {
+    uint8_t f = 0;
+    size_t j = i;
+    bool found = false;
+    while (j > 0) {
+        f = hp__ucd_record_of(ucs_get(s, --j, width))->flags;
+        if (!(f & HP__UCD_CASE_IGNORABLE)) {
+            found = true;
+            break;
+        }
+    }
+    if (!found || !(f & HP__UCD_CASED)) return false;
+    for (j = i + 1; j < n; j++) {
+        uint32_t cp = ucs_get(s, j, width);
+        if (cp - 0xD800u < 0x800u || cp > MAX_CODE_POINT) return true; /* fails anyway */
+        f = hp__ucd_record_of(cp)->flags;
+        if (!(f & HP__UCD_CASE_IGNORABLE)) return !(f & HP__UCD_CASED);
+    }
+    return true;
+}
+
+#if HP_HAVE_X86_SIMD
+/* The 16 units at unit i as 16 bytes in *bytes, if they are all ASCII. */
+static HP__AVX2 inline bool ucs_ascii16_avx2(__m128i *bytes, const unsigned char *s, size_t i,
+                                             unsigned width) {
+    if (width == 1) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        *bytes = v;
+        return _mm_movemask_epi8(v) == 0;
+    }
+    if (width == 2) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(s + 2 * i));
+        if (!_mm256_testz_si256(v, _mm256_set1_epi16((short)0xFF80))) return false;
+        *bytes = _mm_packus_epi16(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+        return true;
+    }
+    __m256i a = _mm256_loadu_si256((const __m256i *)(s + 4 * i));
+    __m256i b = _mm256_loadu_si256((const __m256i *)(s + 4 * i + 32));
+    if (!_mm256_testz_si256(_mm256_or_si256(a, b), _mm256_set1_epi32((int)0xFFFFFF80u)))
+        return false;
+    __m256i w = pack32_avx2(a, b); /* 16 x 16 bits, in order */
+    *bytes = _mm_packus_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+    return true;
+}
+
+/* ASCII bytes with the case of their letters changed by `kind` (not CASE_RF). */
+static HP__AVX2 inline __m128i ucs_ascii_case_avx2(__m128i v, case_kind kind) {
+    const __m128i bit5 = _mm_set1_epi8(0x20);
+    if (kind == CASE_UPPER) {
+        __m128i is_lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+                                         _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v));
+        return _mm_xor_si128(v, _mm_and_si128(is_lower, bit5));
+    }
+    __m128i is_upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                                     _mm_cmpgt_epi8(_mm_set1_epi8('Z' + 1), v));
+    return _mm_or_si128(v, _mm_and_si128(is_upper, bit5));
+}
+
+static HP__AVX2 inline void ucs_store16_avx2(unsigned char *out, size_t o, unsigned out_width,
+                                             __m128i r) {
+    if (out_width == 1) {
+        _mm_storeu_si128((__m128i *)(out + o), r);
+    } else if (out_width == 2) {
+        _mm256_storeu_si256((__m256i *)(out + 2 * o), _mm256_cvtepu8_epi16(r));
+    } else {
+        _mm256_storeu_si256((__m256i *)(out + 4 * o), _mm256_cvtepu8_epi32(r));
+        _mm256_storeu_si256((__m256i *)(out + 4 * o + 32),
+                            _mm256_cvtepu8_epi32(_mm_srli_si128(r, 8)));
+    }
+}
+
+/* The 8 units at unit i, widened to 32 bits. */
+static HP__AVX2 inline __m256i ucs_load8_avx2(const unsigned char *s, size_t i, unsigned width) {
+    if (width == 1) return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(s + i)));
+    if (width == 2) return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s + 2 * i)));
+    return _mm256_loadu_si256((const __m256i *)(s + 4 * i));
+}
+
+/* Lanes of v that are at most lim (unsigned), as a mask. */
+static HP__AVX2 inline __m256i le_epu32_avx2(__m256i v, uint32_t lim) {
+    return _mm256_cmpeq_epi32(_mm256_min_epu32(v, _mm256_set1_epi32((int)lim)), v);
+}
+
+/*
+ * The mapping of 8 code points through the two-stage index with three gathers (stage
+ * 1, stage 2, the record's delta), into *mapped; false if some lane needs the scalar
+ * code: an expansion, a capital sigma in lower, a surrogate or a value above U+10FFFF,
+ * and the last code points of plane 16 and last stage-2 entry, whose 4-byte gathers
+ * would read past the end of their table.
+ */
+static HP__AVX2 inline bool ucs_map8_avx2(__m256i *mapped, __m256i cp, case_kind kind) {
+    enum { STAGE1_SAFE = ((sizeof hp__ucd_stage1 - 3) << HP__UCD_SHIFT) - 1,
+           STAGE2_LAST = sizeof hp__ucd_stage2 / sizeof hp__ucd_stage2[0] - 1,
+           RECORD_INTS = sizeof(hp__ucd_record) / sizeof(int32_t) };
+    _Static_assert(sizeof(hp__ucd_record) % sizeof(int32_t) == 0, "record of int32 words");
+    __m256i surrogate = le_epu32_avx2(_mm256_sub_epi32(cp, _mm256_set1_epi32(0xD800)), 0x7FF);
+    __m256i ok = _mm256_andnot_si256(surrogate, le_epu32_avx2(cp, STAGE1_SAFE));
+    if (kind == CASE_LOWER)
+        ok = _mm256_andnot_si256(_mm256_cmpeq_epi32(cp, _mm256_set1_epi32(CAPITAL_SIGMA)), ok);
+    if (_mm256_movemask_epi8(ok) != -1) return false;
+    const int *stage1 = (const int *)(const void *)hp__ucd_stage1;
+    const int *stage2 = (const int *)(const void *)hp__ucd_stage2;
+    __m256i block = _mm256_and_si256(
+        _mm256_i32gather_epi32(stage1, _mm256_srli_epi32(cp, HP__UCD_SHIFT), 1),
+        _mm256_set1_epi32(0xFF));
+    __m256i idx = _mm256_or_si256(_mm256_slli_epi32(block, HP__UCD_SHIFT),
+                                  _mm256_and_si256(cp, _mm256_set1_epi32(HP__UCD_BLOCK_MASK)));
+    if (_mm256_movemask_epi8(_mm256_cmpeq_epi32(idx, _mm256_set1_epi32(STAGE2_LAST))))
+        return false;
+    __m256i rec = _mm256_and_si256(_mm256_i32gather_epi32(stage2, idx, 2),
+                                   _mm256_set1_epi32(0xFFFF));
+    const int32_t *field = kind == CASE_FOLD    ? &hp__ucd_records[0].fold
+                           : kind == CASE_LOWER ? &hp__ucd_records[0].lower
+                                                : &hp__ucd_records[0].upper;
+    __m256i m = _mm256_i32gather_epi32(
+        (const int *)field, _mm256_mullo_epi32(rec, _mm256_set1_epi32(RECORD_INTS)), 4);
+    if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(m, _mm256_set1_epi32(HP__UCD_EXPANSION - 1))))
+        return false;
+    *mapped = _mm256_add_epi32(cp, m);
+    return true;
+}
+
+/* 8 code points (that fit out_width) stored as units at unit o. */
+static HP__AVX2 inline void ucs_store8_avx2(unsigned char *out, size_t o, unsigned out_width,
+                                            __m256i c) {
+    if (out_width == 4) {
+        _mm256_storeu_si256((__m256i *)(out + 4 * o), c);
+        return;
+    }
+    __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+    if (out_width == 2)
+        _mm_storeu_si128((__m128i *)(out + 2 * o), w);
+    else
+        _mm_storel_epi64((__m128i *)(out + o), _mm_packus_epi16(w, w));
+}
+
+static HP__AVX2 inline uint32_t max_epu32_avx2(__m256i v) {
+    __m128i m = _mm_max_epu32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    m = _mm_max_epu32(m, _mm_srli_si128(m, 8));
+    m = _mm_max_epu32(m, _mm_srli_si128(m, 4));
+    return (uint32_t)_mm_cvtsi128_si32(m);
+}
+
+static HP__AVX2 inline uint32_t max_epu8_avx2(__m128i v) {
+    v = _mm_max_epu8(v, _mm_srli_si128(v, 8));
+    v = _mm_max_epu8(v, _mm_srli_si128(v, 4));
+    v = _mm_max_epu8(v, _mm_srli_si128(v, 2));
+    v = _mm_max_epu8(v, _mm_srli_si128(v, 1));
+    return (uint32_t)_mm_cvtsi128_si32(v) & 0xFF;
+}
+
+/*
+ * The vector part of ucs_loop: from unit *i, while the next 16 units are ASCII or the
+ * next 8 map one-to-one in ucs_map8_avx2, map them (into out when they fit), advancing
+ * *i and *o and raising *max. Plain inline, like block_avx2.
+ */
+static HP__AVX2 inline void ucs_run_avx2(unsigned char *out, size_t cap, unsigned out_width,
+                                         const unsigned char *s, size_t n, size_t *pi,
+                                         size_t *po, uint32_t *max, unsigned width,
+                                         case_kind kind) {
+    size_t i = *pi, o = *po;
+    __m128i vmax8 = _mm_setzero_si128();
+    __m256i vmax32 = _mm256_setzero_si256();
+    for (;;) {
+        __m128i b;
+        __m256i c;
+        if (i + UCS_STEP <= n && ucs_ascii16_avx2(&b, s, i, width)) {
+            __m128i r = ucs_ascii_case_avx2(b, kind);
+            if (o + UCS_STEP <= cap) ucs_store16_avx2(out, o, out_width, r);
+            vmax8 = _mm_max_epu8(vmax8, r);
+            i += UCS_STEP;
+            o += UCS_STEP;
+        } else if (i + 8 <= n && ucs_map8_avx2(&c, ucs_load8_avx2(s, i, width), kind)) {
+            if (o + 8 <= cap) ucs_store8_avx2(out, o, out_width, c);
+            vmax32 = _mm256_max_epu32(vmax32, c);
+            i += 8;
+            o += 8;
+        } else {
+            break;
+        }
+    }
+    uint32_t m8 = max_epu8_avx2(vmax8), m32 = max_epu32_avx2(vmax32);
+    uint32_t m = m8 > m32 ? m8 : m32;
+    *max = m > *max ? m : *max;
+    *pi = i;
+    *po = o;
+}
+#endif
+
+/*
+ * Map the n units of `width` bytes at s by `kind` (not CASE_RF) into out[0 .. cap) units
+ * of out_width bytes; returns the number of code points of the whole mapping, stores
+ * the largest in *max_cp, and the index of the first unit above U+10FFFF in *bad
+ * (SIZE_MAX if none; the mapping then stops there). Surrogates are rejected too. `kind`, `width` and `avx2` are
+ * compile-time constants in every instance; out_width is a well-predicted branch.
+ */
+static HP__ALWAYS_INLINE size_t ucs_loop(unsigned char *out, size_t cap, unsigned out_width,
+                                         const unsigned char *s, size_t n, unsigned width,
+                                         case_kind kind, bool avx2, uint32_t *max_cp,
+                                         size_t *bad) {
+    size_t i = 0, o = 0;
+    uint32_t max = 0;
+    *bad = SIZE_MAX;
+    while (i < n) {
+        size_t stop = n;
+#if HP_HAVE_X86_SIMD
+        if (avx2) {
+            ucs_run_avx2(out, cap, out_width, s, n, &i, &o, &max, width, kind);
+            stop = i + 8 < n ? i + 8 : n;
+        }
+#else
+        (void)avx2;
+#endif
+        for (; i < stop; i++) {
+            uint32_t cp = ucs_get(s, i, width);
+            if (width > 1 && HP__UNLIKELY(cp - 0xD800u < 0x800u || cp > MAX_CODE_POINT)) {
+                *bad = i;
+                n = i;
+                break;
+            }
+            const hp__ucd_record *r = hp__ucd_record_of(cp);
+            int32_t m = kind == CASE_FOLD ? r->fold : kind == CASE_LOWER ? r->lower : r->upper;
+            if (kind == CASE_LOWER && HP__UNLIKELY(cp == CAPITAL_SIGMA)) {
+                uint32_t sigma = ucs_is_final_sigma(s, n, i, width) ? FINAL_SIGMA : SMALL_SIGMA;
+                m = (int32_t)sigma - (int32_t)cp;
+            }
+            if (HP__UNLIKELY(m >= HP__UCD_EXPANSION)) {
+                const uint32_t *e = &hp__ucd_expansions[m - HP__UCD_EXPANSION];
+                for (uint32_t k = 1; k <= e[0]; k++) {
+                    ucs_put(out, cap, out_width, o++, e[k]);
+                    max = e[k] > max ? e[k] : max;
+                }
+                continue;
+            }
+            uint32_t c = (uint32_t)((int32_t)cp + m);
+            ucs_put(out, cap, out_width, o++, c);
+            max = c > max ? c : max;
+        }
+    }
+    *max_cp = max;
+    return o;
+}
+
+#define HP__DEFINE_UCS(name, kind, width, avx2, attr)                                        \
+    static attr size_t name(unsigned char *out, size_t cap, unsigned out_width,              \
+                            const unsigned char *s, size_t n, uint32_t *max_cp, size_t *bad) { \
+        return ucs_loop(out, cap, out_width, s, n, width, kind, avx2, max_cp, bad);          \
+    }
+#define HP__DEFINE_UCS_WIDTHS(name, kind, avx2, attr)                                        \
+    HP__DEFINE_UCS(name##1, kind, 1, avx2, attr)                                             \
+    HP__DEFINE_UCS(name##2, kind, 2, avx2, attr)                                             \
+    HP__DEFINE_UCS(name##4, kind, 4, avx2, attr)
+
+HP__DEFINE_UCS_WIDTHS(ucs_fold_scalar, CASE_FOLD, false, )
+HP__DEFINE_UCS_WIDTHS(ucs_lower_scalar, CASE_LOWER, false, )
+HP__DEFINE_UCS_WIDTHS(ucs_upper_scalar, CASE_UPPER, false, )
+#if HP_HAVE_X86_SIMD
+HP__DEFINE_UCS_WIDTHS(ucs_fold_avx2, CASE_FOLD, true, HP__AVX2)
+HP__DEFINE_UCS_WIDTHS(ucs_lower_avx2, CASE_LOWER, true, HP__AVX2)
+HP__DEFINE_UCS_WIDTHS(ucs_upper_avx2, CASE_UPPER, true, HP__AVX2)
+#endif
+
+typedef size_t (*ucs_fn)(unsigned char *, size_t, unsigned, const unsigned char *, size_t,
+                         uint32_t *, size_t *);
+
+/* kind: CASE_FOLD..CASE_UPPER; w: 0, 1, 2 for widths 1, 2, 4. */
+static ucs_fn ucs_choose(case_kind kind, unsigned w) {
+#if HP_HAVE_X86_SIMD
+    hp_simd level = hp__simd();
+    if (level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON) {
+        static const ucs_fn avx2[3][3] = {
+            {ucs_fold_avx21, ucs_fold_avx22, ucs_fold_avx24},
+            {ucs_lower_avx21, ucs_lower_avx22, ucs_lower_avx24},
+            {ucs_upper_avx21, ucs_upper_avx22, ucs_upper_avx24}};
+        return avx2[kind][w];
+    }
+#endif
+    static const ucs_fn scalar[3][3] = {
+        {ucs_fold_scalar1, ucs_fold_scalar2, ucs_fold_scalar4},
+        {ucs_lower_scalar1, ucs_lower_scalar2, ucs_lower_scalar4},
+        {ucs_upper_scalar1, ucs_upper_scalar2, ucs_upper_scalar4}};
+    return scalar[kind][w];
+}
+
+static bool ucs_width_index(size_t width, unsigned *w) {
+    *w = width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3;
+    return *w < 3;
+}
+
+static hp_status ucs_map(void *out, size_t capacity, size_t out_width, size_t *out_len,
+                         uint32_t *out_max, const void *s, size_t n, size_t width,
+                         case_kind kind) {
+    HP_CHECK_NOT_NULL(out_len, "out_len");
+    *out_len = 0;
+    HP_CHECK_NOT_NULL(out_max, "out_max");
+    *out_max = 0;
+    unsigned w, out_w;
+    HP_RETURN_IF(!ucs_width_index(width, &w), HP_EINVAL, "width %zu is not 1, 2 or 4", width);
+    HP_RETURN_IF(!ucs_width_index(out_width, &out_w), HP_EINVAL,
+                 "out_width %zu is not 1, 2 or 4", out_width);
+    size_t bytes;
+    HP_RETURN_IF(!hp__mul_size(n, width, &bytes) || bytes > HP_MAX_LEN, HP_EOVERFLOW,
+                 "s: %zu units of %zu bytes exceed HP_MAX_LEN", n, width);
+    HP_CHECK_INPUT(s, n, "s");
+    HP_RETURN_IF(out == NULL && capacity > 0, HP_EINVAL, "out is NULL but capacity is %zu",
+                 capacity);
+    HP_RETURN_IF(capacity > HP_MAX_LEN / out_width, HP_EOVERFLOW,
+                 "capacity %zu units of %zu bytes exceeds HP_MAX_LEN", capacity, out_width);
+    size_t bad;
+    uint32_t max;
+    size_t need = ucs_choose(kind, w)((unsigned char *)out, capacity, (unsigned)out_width,
+                                      (const unsigned char *)s, n, &max, &bad);
+    if (bad != SIZE_MAX) {
+        *out_len = bad;
+        uint32_t v = ucs_get((const unsigned char *)s, bad, (unsigned)width);
+        return hp__fail(HP_ERANGE, "code point 0x%" PRIX32
+                        " at index %zu is not a Unicode scalar value", v, bad);
+    }
+    *out_len = need;
+    *out_max = max;
+    uint32_t unit_max = out_width == 1 ? 0xFF : out_width == 2 ? 0xFFFF : UINT32_MAX;
+    HP_RETURN_IF(need > capacity, HP_EBUFSIZE, "output needs %zu units, capacity %zu", need,
+                 capacity);
+    HP_RETURN_IF(max > unit_max, HP_EBUFSIZE,
+                 "output code point 0x%" PRIX32 " does not fit units of %zu bytes", max,
+                 out_width);
+    return HP_OK;
+}
+
+hp_status hp_ucs_casefold(void *out, size_t capacity, size_t out_width, size_t *out_len,
+                          uint32_t *out_max, const void *s, size_t n, size_t width) {
+    return ucs_map(out, capacity, out_width, out_len, out_max, s, n, width, CASE_FOLD);
+}
+
+hp_status hp_ucs_lower(void *out, size_t capacity, size_t out_width, size_t *out_len,
+                       uint32_t *out_max, const void *s, size_t n, size_t width) {
+    return ucs_map(out, capacity, out_width, out_len, out_max, s, n, width, CASE_LOWER);
+}
+
+hp_status hp_ucs_upper(void *out, size_t capacity, size_t out_width, size_t *out_len,
+                       uint32_t *out_max, const void *s, size_t n, size_t width) {
+    return ucs_map(out, capacity, out_width, out_len, out_max, s, n, width, CASE_UPPER);
 }
 
 /* ---------------------------------------------------------------- default_process span */

@@ -53,4 +53,8 @@ def sum(x: Union[Float64Array, Iterable[float]]) -> float:  # noqa: A001 - mirro
     return value
 
 
-__all__ = ["sum"]
+from ._compute_vec import (METRICS, cdist, cosine, dot, euclidean, normalize,  # noqa: E402
+                           sqeuclidean, topk)
+
+__all__ = ["sum", "dot", "cosine", "sqeuclidean", "euclidean", "normalize", "cdist", "topk",
+           "METRICS"]

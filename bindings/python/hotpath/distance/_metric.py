@@ -106,8 +106,9 @@ def make(metric: int, *, integer: bool, options: str = "") -> Dict[str, Callable
         "normalized_distance": plain(_fuzzy.NORMALIZED_DISTANCE, _unit_cutoff, False, 1.0),
         "normalized_similarity": plain(_fuzzy.NORMALIZED_SIMILARITY, _unit_cutoff, False, 0.0),
     }
-    for name, fn in fns.items():
+    for measure, (name, fn) in enumerate(fns.items()):
         fn.__name__ = fn.__qualname__ = name
+        fn._hotpath_scorer = (K, metric, measure)  # type: ignore[attr-defined]
     return fns
 
 
