@@ -95,6 +95,60 @@ def text_commands(tmp):
     check("split without file", code == 2 and "usage" in err, err)
 
 
+def fuzzy_commands(tmp):
+    """match / pairs: best lines and near-duplicate pairs, against rapidfuzz when it is
+    installed (the README's test command installs it), else against fixed answers."""
+    lines = ["apple pie", "appel pie", "", "banana split", "apple pies\r", "banana splits",
+             "crème brûlée", "creme brulee"] * 3 + ["x" * 5000]
+    path = os.path.join(tmp, "fuzzy.txt")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(lines))
+    for cmd in ("match", "pairs"):
+        code, out, _ = run(cmd, "--help")
+        check(f"{cmd} --help", code == 0 and f"usage: hotpath {cmd}" in out, out)
+    texts = [(i + 1, t.rstrip("\r")) for i, t in enumerate(lines) if t.rstrip("\r")]
+    try:
+        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.fuzz import ratio
+    except ImportError:
+        Levenshtein = ratio = None
+    code, out, _ = run("match", "apple pie", path, "--scorer", "Levenshtein.distance", "--limit", "4")
+    got = [line.split("\t") for line in out.splitlines()]
+    if Levenshtein:
+        want = sorted(((Levenshtein.distance("apple pie", t), n, t) for n, t in texts))[:4]
+        check("match distance", code == 0 and got == [[str(d), str(n), t] for d, n, t in want], out)
+    check("match best first", got[0] == ["0", "1", "apple pie"], out)
+    code, out, _ = run("match", "--cutoff", "99.5", "zzz", path, "--scorer", "ratio")
+    check("match nothing", code == 1 and out == "", out)
+    code, out, _ = run("match", "creme brulee", "-", "--limit", "0", "--scorer", "ratio",
+                       "--cutoff", "50", stdin="\n".join(lines).encode())
+    if ratio:
+        want = sorted(((-ratio("creme brulee", t), n) for n, t in texts
+                       if ratio("creme brulee", t) >= 50))
+        check("match stdin all", [int(line.split("\t")[1]) for line in out.splitlines()] ==
+              [n for _, n in want], out)
+    code, out, _ = run("pairs", path, "--cutoff", "90")
+    got = [tuple(line.split("\t")[:2]) for line in out.splitlines()]
+    if ratio:
+        want = [(str(a), str(b)) for i, (a, s) in enumerate(texts) for (b, t) in texts[i + 1:]
+                if ratio(s, t) >= 90]
+        check("pairs ratio", code == 0 and sorted(got) == sorted(want), out[:300])
+    check("pairs found duplicates", ("1", "9") in got, out[:300])
+    code, out, _ = run("pairs", path, "--cutoff", "1", "--scorer", "Levenshtein.distance",
+                       "--threads", "2")
+    check("pairs distance", code == 0 and "1\t2\t1" not in out and "1\t9\t0" in out, out[:300])
+    code, _, err = run("pairs", path)
+    check("pairs needs cutoff", code == 2 and "--cutoff is required" in err, err)
+    code, _, err = run("match", "--scorer", "nope", "a", path)
+    check("match bad scorer", code == 2 and "unknown scorer" in err, err)
+    code, _, err = run("match", "a", os.path.join(tmp, "missing"))
+    check("match missing file", code == 2 and "No such file" in err, err)
+    code, _, err = run("pairs", "--cutoff", "90", "-", stdin=b"ok\n\xff\n")
+    check("pairs invalid UTF-8", code == 1 and "invalid UTF-8 at byte 3" in err, err)
+    code, _, err = run("match", "a", "--cutoff", "-3", path)
+    check("match bad cutoff", code == 2 and "non-negative" in err, err)
+
+
 def main():
     tmp = tempfile.mkdtemp()
     good = os.path.join(tmp, "good.txt")
@@ -167,6 +221,7 @@ def main():
                   out3.split()[0] == xxhash.xxh3_64_hexdigest(f.read(), seed=16), out3)
 
     text_commands(tmp)
+    fuzzy_commands(tmp)
 
     for failure in failures:
         print("FAIL", failure)

@@ -59,5 +59,7 @@ int cmd_count(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_lines(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_pairs(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
  *
  *   hotpath version | cpu | validate FILE... | hash [--seed N] FILE...
  *   hotpath count PATTERN FILE... | find PATTERN FILE... | split SEP FILE... | lines FILE...
+ *   hotpath match QUERY FILE | pairs --cutoff X FILE
  *
  * Files are streamed in fixed chunks (never loaded whole); "-" is standard input.
  * Exit status: 0 success, 1 a file failed the check (validate, invalid UTF-8) or find
@@ -31,6 +32,8 @@ static const char *const main_usage =
     "  find PATTERN FILE...   print offsets (or --lines) of PATTERN\n"
     "  split SEP FILE...  print the pieces between separators\n"
     "  lines FILE...      count lines\n"
+    "  match QUERY FILE   print the lines that best match QUERY (fuzzy), with scores\n"
+    "  pairs FILE         print near-duplicate line pairs (--cutoff required)\n"
     "\n"
     "Run 'hotpath <command> --help' for a command's options. FILE '-' is stdin.\n";
 
@@ -200,7 +203,7 @@ int main(int argc, char **argv) {
         int (*run)(int, char **);
     } cmds[] = {{"version", cmd_version}, {"cpu", cmd_cpu}, {"validate", cmd_validate}, {"hash", cmd_hash},
                  {"count", cmd_count},     {"find", cmd_find},  {"split", cmd_split},
-                 {"lines", cmd_lines}};
+                 {"lines", cmd_lines},     {"match", cmd_match}, {"pairs", cmd_pairs}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name) == 0) return cmds[i].run(argc - 2, argv + 2);
     }
