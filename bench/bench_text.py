@@ -131,11 +131,24 @@ def main() -> int:
     assert folded == ref
     row(rows, f"casefold str ({len(s.encode()) >> 20} MiB)", len(s.encode()), ours,
         [("str.casefold", t)])
+    for name in ("lower", "upper"):
+        ours, mapped = best(lambda: getattr(text, name)(s), repeat)
+        t, ref = best(lambda: getattr(s, name)(), repeat)
+        assert mapped == ref
+        row(rows, f"{name} str ({len(s.encode()) >> 20} MiB)", len(s.encode()), ours,
+            [(f"str.{name}", t)])
     ascii_s = s.encode("ascii", "ignore").decode()
     ours, folded = best(lambda: text.casefold(ascii_s), repeat)
     t, ref = best(lambda: ascii_s.casefold(), repeat)
     assert folded == ref
     row(rows, "casefold ASCII str", len(ascii_s), ours, [("str.casefold", t)])
+    # the same corpus as str without emoji (UCS-2) and Latin-1 only (the other kinds)
+    for label, sub in (("BMP", "".join(ch for ch in s[: 4 << 20] if ord(ch) < 0x10000)),
+                       ("Latin-1", "".join(ch for ch in s[: 4 << 20] if ord(ch) < 0x100))):
+        ours, folded = best(lambda: text.casefold(sub), repeat)
+        t, ref = best(lambda: sub.casefold(), repeat)
+        assert folded == ref
+        row(rows, f"casefold {label} str", len(sub.encode()), ours, [("str.casefold", t)])
 
     # batch hash of 1M short strings
     n = 100_000 if args.quick else 1_000_000

@@ -13,7 +13,8 @@
  * own disjoint heaps; at the end each query's partial heaps (one per corpus range, laid
  * out next to each other) are compacted and sorted, best first.
  *
- * Order. Keys are the metric value for dot/cosine and its negation for distances, so
+ * Order. Keys are the metric value for dot/cosine and its negation for distances (for
+ * f32 the value rounded to float, as reported), so
  * "better" is always "larger key"; equal keys go to the lower corpus index; NaN keys
  * rank below every number. Within a task a query sees corpus indices in increasing
  * order, so a newcomer equal to the root never replaces it; across tasks the final sort
@@ -89,6 +90,7 @@ static void consume(void *vctx, const double *tile, size_t ldt, size_t i0, size_
     hp_metric metric = s->job.metric;
     size_t k = s->k;
     double sign = s->higher ? 1.0 : -1.0;
+    bool f32 = s->job.type == HP__VF32;
     for (size_t i = 0; i < mi; i++) {
         size_t q = i0 + i, slot = q * s->ranges + t->range;
         entry *h = s->heaps + slot * k;
@@ -97,7 +99,10 @@ static void consume(void *vctx, const double *tile, size_t ldt, size_t i0, size_
         double r = ra ? ra[i] : 1.0;
         for (size_t j = 0; j < nj; j++) {
             size_t idx = j0 + j;
-            double key = sign * hp__vec_value(metric, row[j], r, rb ? rb[j] : 1.0);
+            double v = hp__vec_value(metric, row[j], r, rb ? rb[j] : 1.0);
+            /* Rank by the value reported: f32 results are rounded to float first, so
+             * values that print equal are ties (broken by index). */
+            double key = sign * (f32 ? (double)(float)v : v);
             if (size == k) {
                 /* Indices only grow here, so equal keys never win. */
                 if (!(key > h[0].key) && !(isnan(h[0].key) && !isnan(key))) continue;

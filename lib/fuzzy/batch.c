@@ -360,7 +360,7 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
         HP_RETURN_IF(m != n, HP_EINVAL,
                      "cpdist needs batches of equal length, got %zu queries and %zu choices", m, n);
     } else {
-        HP_RETURN_IF(row_stride < n, HP_EINVAL, "row_stride %zu is below the %zu choices",
+        HP_RETURN_IF(m > 0 && row_stride < n, HP_EINVAL, "row_stride %zu is below the %zu choices",
                      row_stride, n);
         size_t cells;
         HP_RETURN_IF(m && !hp__mul_size(m - 1, row_stride, &cells), HP_EOVERFLOW,

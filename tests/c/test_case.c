@@ -497,6 +497,227 @@ START_TEST(test_case__final_sigma_scans_long_context) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ code-unit arrays */
+
+typedef hp_status (*ucs_fn)(void *, size_t, size_t, size_t *, uint32_t *, const void *, size_t,
+                            size_t);
+
+static const ucs_fn ucs_fns[3] = {hp_ucs_casefold, hp_ucs_lower, hp_ucs_upper};
+
+/* cps[0 .. n) as units of `width` bytes (every value must fit), in a malloc'd array. */
+static void *to_units(const uint32_t *cps, size_t n, size_t width) {
+    unsigned char *u = malloc(n * width + 1);
+    ck_assert_ptr_nonnull(u);
+    for (size_t k = 0; k < n; k++) {
+        uint16_t v16 = (uint16_t)cps[k];
+        if (width == 1) u[k] = (unsigned char)cps[k];
+        else if (width == 2) memcpy(u + 2 * k, &v16, 2);
+        else memcpy(u + 4 * k, &cps[k], 4);
+    }
+    return u;
+}
+
+static uint32_t unit_at(const unsigned char *u, size_t k, size_t width) {
+    uint16_t v16;
+    uint32_t v32;
+    if (width == 1) return u[k];
+    if (width == 2) {
+        memcpy(&v16, u + 2 * k, 2);
+        return v16;
+    }
+    memcpy(&v32, u + 4 * k, 4);
+    return v32;
+}
+
+/* The UTF-8 function's mapping of cps[0 .. n), as code points (malloc'd, count in *m). */
+static uint32_t *reference_cps(int kind, const uint32_t *cps, size_t n, size_t *m) {
+    size_t len = 0, out_n = 0;
+    char *utf8 = malloc(4 * n + 1);
+    ck_assert_ptr_nonnull(utf8);
+    ck_assert_int_eq(hp_utf32_to_utf8(utf8, 4 * n + 1, &len, cps, n), HP_OK);
+    char *mapped = map_exact(kind, utf8, len, &out_n);
+    uint32_t *out = malloc(4 * out_n + 4);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_int_eq(hp_utf8_to_utf32(out, out_n + 1, m, mapped, out_n), HP_OK);
+    free(utf8);
+    free(mapped);
+    return out;
+}
+
+/* hp_ucs_<kind> of cps[0 .. n) at input `width`, measured then written at every output
+ * width that holds the result, equals the UTF-8 function's mapping. */
+static void expect_ucs(int kind, const uint32_t *cps, size_t n, size_t width) {
+    size_t want_n = 0;
+    uint32_t *want = reference_cps(kind, cps, n, &want_n);
+    uint32_t want_max = 0;
+    for (size_t k = 0; k < want_n; k++) want_max = want[k] > want_max ? want[k] : want_max;
+    void *in = to_units(cps, n, width);
+    size_t got_n = 99;
+    uint32_t got_max = 99;
+    hp_status st = ucs_fns[kind](NULL, 0, 4, &got_n, &got_max, in, n, width);
+    EXPECT(st == (want_n ? HP_EBUFSIZE : HP_OK) && got_n == want_n && got_max == want_max,
+           "%s, width %zu, %zu units: measured status %d, %zu units, max 0x%X; want %zu, "
+           "0x%X", case_names[kind], width, n, st, got_n, (unsigned)got_max, want_n,
+           (unsigned)want_max);
+    for (size_t out_w = 1; out_w <= 4; out_w *= 2) {
+        if (want_max > (out_w == 1 ? 0xFFu : out_w == 2 ? 0xFFFFu : 0x10FFFFu)) {
+            unsigned char small[64];
+            size_t cap = want_n < 16 ? want_n : 16;
+            st = ucs_fns[kind](small, cap, out_w, &got_n, &got_max, in, n, width);
+            EXPECT(st == HP_EBUFSIZE && got_n == want_n && got_max == want_max,
+                   "%s: output 0x%X in units of %zu bytes: status %d", case_names[kind],
+                   (unsigned)want_max, out_w, st);
+            continue;
+        }
+        unsigned char *out = malloc(want_n * out_w + 1);
+        ck_assert_ptr_nonnull(out);
+        st = ucs_fns[kind](out, want_n, out_w, &got_n, &got_max, in, n, width);
+        EXPECT(st == HP_OK && got_n == want_n && got_max == want_max,
+               "%s, width %zu -> %zu: status %d, %zu units", case_names[kind], width, out_w,
+               st, got_n);
+        for (size_t k = 0; k < want_n; k++) {
+            EXPECT(unit_at(out, k, out_w) == want[k],
+                   "%s, width %zu -> %zu: unit %zu is 0x%X, want 0x%X", case_names[kind],
+                   width, out_w, k, (unsigned)unit_at(out, k, out_w), (unsigned)want[k]);
+        }
+        free(out);
+    }
+    free(in);
+    free(want);
+}
+
+START_TEST(test_case__ucs_matches_utf8_on_random_text) {
+    hp_simd saved = hp_simd_level();
+    enum { MAX = 3000 };
+    char *text = malloc(MAX);
+    uint32_t *cps = malloc(4 * MAX), *narrow = malloc(4 * MAX);
+    ck_assert(text && cps && narrow);
+    for (int round = 0; round < 60; round++) {
+        size_t len = random_text(text, 17 + (size_t)(rng_next() % (MAX - 17)), round % 3);
+        size_t n = 0;
+        ck_assert_int_eq(hp_utf8_to_utf32(cps, MAX, &n, text, len), HP_OK);
+        for (int level = 0; level < 2; level++) {
+            hp_simd_set_level(level ? (int)hp_simd_detected() : HP_SIMD_SCALAR);
+            for (int kind = 0; kind < 3; kind++) {
+                for (size_t width = 1; width <= 4; width *= 2) {
+                    /* the code points that fit the width, in order */
+                    uint32_t top = width == 1 ? 0xFF : width == 2 ? 0xFFFF : 0x10FFFF;
+                    size_t m = 0;
+                    for (size_t k = 0; k < n; k++) {
+                        if (cps[k] <= top) narrow[m++] = cps[k];
+                    }
+                    expect_ucs(kind, narrow, m, width);
+                }
+            }
+        }
+    }
+    free(text);
+    free(cps);
+    free(narrow);
+    hp_simd_set_level((int)saved);
+}
+END_TEST
+
+/* Every code point but the surrogates, in runs of 512 separated by NUL (which maps to
+ * itself and is neither cased nor case-ignorable), at input width 4 and each level. */
+START_TEST(test_case__ucs_every_code_point) {
+    hp_simd saved = hp_simd_level();
+    enum { RUN = 512 };
+    uint32_t cps[2 * RUN];
+    for (int level = 0; level < 2; level++) {
+        hp_simd_set_level(level ? (int)hp_simd_detected() : HP_SIMD_SCALAR);
+        for (uint32_t start = 0; start < 0x110000; start += RUN) {
+            size_t n = 0;
+            for (uint32_t cp = start; cp < start + RUN; cp++) {
+                if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+                cps[n++] = cp;
+                cps[n++] = 0;
+            }
+            for (int kind = 0; kind < 3; kind++) {
+                if (n) expect_ucs(kind, cps, n, 4);
+            }
+        }
+    }
+    hp_simd_set_level((int)saved);
+}
+END_TEST
+
+START_TEST(test_case__ucs_errors) {
+    uint32_t cps[40];
+    uint16_t u16[40];
+    unsigned char out[200];
+    size_t n = 7;
+    uint32_t max = 7;
+    for (size_t k = 0; k < 40; k++) cps[k] = u16[k] = 'A';
+    for (int level = 0; level < 2; level++) {
+        hp_simd_set_level(level ? (int)hp_simd_detected() : HP_SIMD_SCALAR);
+        for (int kind = 0; kind < 3; kind++) {
+            ucs_fn f = ucs_fns[kind];
+            ck_assert_int_eq(f(out, 40, 4, NULL, &max, cps, 40, 4), HP_EINVAL);
+            ck_assert_int_eq(f(out, 40, 4, &n, NULL, cps, 40, 4), HP_EINVAL);
+            ck_assert_uint_eq(n, 0);
+            ck_assert_int_eq(f(out, 40, 4, &n, &max, cps, 40, 3), HP_EINVAL);
+            ck_assert_str_eq(hp_last_error_message(), "width 3 is not 1, 2 or 4");
+            ck_assert_int_eq(f(out, 40, 0, &n, &max, cps, 40, 4), HP_EINVAL);
+            ck_assert_int_eq(f(out, 40, 4, &n, &max, NULL, 40, 4), HP_EINVAL);
+            ck_assert_int_eq(f(NULL, 40, 4, &n, &max, cps, 40, 4), HP_EINVAL);
+            ck_assert_int_eq(f(out, 40, 4, &n, &max, cps, SIZE_MAX / 2, 4), HP_EOVERFLOW);
+            ck_assert_int_eq(f(out, SIZE_MAX / 2, 4, &n, &max, cps, 40, 4), HP_EOVERFLOW);
+            ck_assert_int_eq(f(NULL, 0, 1, &n, &max, NULL, 0, 1), HP_OK);
+            ck_assert_uint_eq(n, 0);
+            ck_assert_uint_eq(max, 0);
+            /* surrogates and values above U+10FFFF, after a vector's worth of ASCII */
+            static const uint32_t bad[] = {0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0x110000,
+                                           0xFFFFFFFF};
+            for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+                cps[33] = bad[b];
+                max = 7;
+                ck_assert_int_eq(f(out, 40, 4, &n, &max, cps, 40, 4), HP_ERANGE);
+                ck_assert_uint_eq(n, 33);
+                ck_assert_uint_eq(max, 0);
+                if (bad[b] <= 0xFFFF) {
+                    u16[33] = (uint16_t)bad[b];
+                    ck_assert_int_eq(f(out, 40, 2, &n, &max, u16, 40, 2), HP_ERANGE);
+                    ck_assert_uint_eq(n, 33);
+                    u16[33] = 'A';
+                }
+            }
+            char want[64];
+            snprintf(want, sizeof want, "code point 0x%X at index 33 is not a Unicode scalar value",
+                     0xFFFFFFFFu);
+            ck_assert_str_eq(hp_last_error_message(), want);
+            cps[33] = 'A';
+            /* too few units: the exact need, nothing written past the capacity */
+            memset(out, 0xEE, sizeof out);
+            ck_assert_int_eq(f(out, 39, 1, &n, &max, cps, 40, 4), HP_EBUFSIZE);
+            ck_assert_uint_eq(n, 40);
+            ck_assert_uint_eq(max, kind == 2 ? 'A' : 'a');
+            ck_assert_uint_eq(out[39], 0xEE);
+            ck_assert_str_eq(hp_last_error_message(), "output needs 40 units, capacity 39");
+        }
+    }
+    /* units too narrow for the result: µ folds to U+03BC, ÿ uppercases to U+0178 */
+    unsigned char latin[2] = {0xB5, 0xFF};
+    ck_assert_int_eq(hp_ucs_casefold(out, 2, 1, &n, &max, latin, 2, 1), HP_EBUFSIZE);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(max, 0x3BC);
+    ck_assert_str_eq(hp_last_error_message(),
+                     "output code point 0x3BC does not fit units of 1 bytes");
+    ck_assert_int_eq(hp_ucs_upper(out, 2, 2, &n, &max, latin, 2, 1), HP_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(max, 0x39C);
+    ck_assert_uint_eq(unit_at(out, 1, 2), 0x178);
+    /* ß grows: Straße -> 7 units */
+    static const unsigned char strasse[6] = {'S', 't', 'r', 'a', 0xDF, 'e'};
+    ck_assert_int_eq(hp_ucs_casefold(out, 6, 1, &n, &max, strasse, 6, 1), HP_EBUFSIZE);
+    ck_assert_uint_eq(n, 7);
+    ck_assert_uint_eq(max, 't');
+    ck_assert_int_eq(hp_ucs_casefold(out, 7, 1, &n, &max, strasse, 6, 1), HP_OK);
+    ck_assert_mem_eq(out, "strasse", 7);
+    hp_simd_set_level((int)hp_simd_detected());
+}
+END_TEST
+
 Suite *test_case_suite(void) {
     Suite *s = suite_create("case");
     TCase *tc = tcase_create("case");
@@ -513,6 +734,9 @@ Suite *test_case_suite(void) {
     tcase_add_test(tc, test_case__property_functions_match_python);
     tcase_add_test(tc, test_case__unicode_version_is_recorded);
     tcase_add_test(tc, test_case__final_sigma_scans_long_context);
+    tcase_add_test(tc, test_case__ucs_matches_utf8_on_random_text);
+    tcase_add_test(tc, test_case__ucs_every_code_point);
+    tcase_add_test(tc, test_case__ucs_errors);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -278,3 +278,57 @@ def test_ascii_input_takes_the_exact_size_path_with_same_results(as_bytes):
         got = ours(data)
         want = ref(s)
         assert got == (want.encode() if as_bytes else want), ours.__name__
+
+
+# =================================================================== str in place (CPython)
+
+def test_in_place_route_is_active_on_cpython():
+    import sys
+    assert (tc._STORE is not None) == (sys.implementation.name == "cpython")
+
+
+KIND_SAMPLES = [
+    "Hello, World! " * 40,                       # ASCII
+    "Größe Straße naïve ÆØÅ " * 30,              # Latin-1, grows (ß)
+    "µ" * 100, "ÿ" * 50 + "a",                   # Latin-1 in, UCS-2 out (fold / upper)
+    "K" * 70 + "é",                              # UCS-2 Kelvin sign in, ASCII out (lower)
+    "ı" * 40, "ſ" * 33,                          # UCS-2 in, ASCII out (upper, fold)
+    "ΣΑΣ ΟΔΟΣ Σ'Α AΣ' " * 20 + "Σ",              # UCS-2, final sigma
+    "Москва 中文 한국어 ﬁ ŉ ΐ İ " * 25,           # UCS-2, expansions
+    "😀 Deseret 𐐀𐐨 " * 30, "𐐀" * 17,            # UCS-4
+    "a😀", "😀", "Ω", "ß", "İ", "", " ",
+    "x" * 15 + "É" + "y" * 16 + "Σ" * 9,          # vector and scalar steps mixed
+]
+
+
+@pytest.mark.parametrize("s", KIND_SAMPLES)
+def test_in_place_results_are_exact_python_strings(s, simd_level):
+    import sys
+    for name in ("casefold", "lower", "upper"):
+        got, want = OURS[name](s), REFERENCE[name](s)
+        assert got == want, name
+        # same storage kind as Python's (a wider kind would compare unequal elsewhere)
+        assert sys.getsizeof(got) == sys.getsizeof(want), (name, s[:20])
+        assert hash(got) == hash(want)
+
+
+@given(s=texts)
+def test_in_place_and_utf8_routes_agree(s):
+    saved = tc._STORE
+    try:
+        for name in ("casefold", "lower", "upper"):
+            got = OURS[name](s)
+            tc._STORE = None
+            assert OURS[name](s) == got == REFERENCE[name](s), name
+            tc._STORE = saved
+    finally:
+        tc._STORE = saved
+
+
+def test_in_place_on_large_text_of_every_kind(simd_level):
+    rng = random.Random(5)
+    alphabets = ["abcXYZ ,.", "abcXYZ éÉßµÿ", "abcΣΑσ' Жж中ﬁK", "abcΣ Жж中😀𐐀ß"]
+    for alphabet in alphabets:
+        s = "".join(rng.choice(alphabet) for _ in range(300_000))
+        for name in ("casefold", "lower", "upper"):
+            assert OURS[name](s) == REFERENCE[name](s), (name, alphabet)

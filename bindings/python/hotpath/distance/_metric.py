@@ -6,11 +6,13 @@ parameters and defaults, return types (int for integer distances and similaritie
 float otherwise), None handling (normalized functions return their worst score for
 None or NaN input, the others raise TypeError), the ``processor`` argument, and
 cutoff rules and range checks (integer measures truncate a float cutoff; normalized
-cutoffs outside [0, 1] raise TypeError, as RapidFuzz does).
+cutoffs outside [0, 1] raise TypeError, and are rounded to float32 first, as RapidFuzz
+does).
 """
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from .. import _fuzzy
@@ -18,6 +20,7 @@ from .._backend import error
 from ._editops import Editops, Opcodes
 
 _NAN = float("nan")
+_F32 = struct.Struct("f")
 
 
 def is_none(s: Any) -> bool:
@@ -39,9 +42,15 @@ def _int_cutoff(c: Any) -> float:
 
 
 def _unit_cutoff(c: Any) -> float:
+    """A cutoff in [0, 1], rounded to float32 as RapidFuzz's bindings store it (so a
+    cutoff equal to a score in double precision may round above it, as there)."""
     if c is None:
         return _NAN
     v = float(c)
+    try:
+        v = _F32.unpack(_F32.pack(v))[0]
+    except OverflowError:
+        v = math.copysign(math.inf, v)
     if not 0.0 <= v <= 1.0:
         raise TypeError("score_cutoff has to be in the range of 0.0 - 1.0")
     return v
@@ -101,8 +110,9 @@ def make(metric: int, *, integer: bool, options: str = "") -> Dict[str, Callable
         return fn
 
     fns = {
-        "distance": plain(_fuzzy.DISTANCE, raw_cutoff, integer, None),
-        "similarity": plain(_fuzzy.SIMILARITY, raw_cutoff, integer, None),
+        # Jaro and JaroWinkler treat None like the normalized functions do
+        "distance": plain(_fuzzy.DISTANCE, raw_cutoff, integer, None if integer else 1.0),
+        "similarity": plain(_fuzzy.SIMILARITY, raw_cutoff, integer, None if integer else 0.0),
         "normalized_distance": plain(_fuzzy.NORMALIZED_DISTANCE, _unit_cutoff, False, 1.0),
         "normalized_similarity": plain(_fuzzy.NORMALIZED_SIMILARITY, _unit_cutoff, False, 0.0),
     }
