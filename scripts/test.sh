@@ -2,7 +2,7 @@
 # Install everything the tests need, then run every C and Python test:
 #   1. system packages (Check, valgrind, pkg-config, a C++ compiler) via apt-get if missing
 #   2. the Python package with its test extras (pytest, hypothesis, xxhash, numpy,
-#      pyarrow, rapidfuzz, stringzilla)
+#      pyarrow, rapidfuzz, stringzilla, tqdm)
 #   3. a check that lib/text/unicode_tables.{c,h} match their generator
 #   4. the C build with warnings as errors: Check suites, header tests, exported-symbol
 #      test, CLI test (meson test), printing Check's summary line

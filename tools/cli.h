@@ -61,5 +61,6 @@ int cmd_split(int argc, char **argv);
 int cmd_lines(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_pairs(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -34,6 +34,7 @@ static const char *const main_usage =
     "  lines FILE...      count lines\n"
     "  match QUERY FILE   print the lines that best match QUERY (fuzzy), with scores\n"
     "  pairs FILE         print near-duplicate line pairs (--cutoff required)\n"
+    "  stats FILE         count, sum, mean, std, min, max, quantiles of numbers\n"
     "\n"
     "Run 'hotpath <command> --help' for a command's options. FILE '-' is stdin.\n";
 
@@ -203,7 +204,8 @@ int main(int argc, char **argv) {
         int (*run)(int, char **);
     } cmds[] = {{"version", cmd_version}, {"cpu", cmd_cpu}, {"validate", cmd_validate}, {"hash", cmd_hash},
                  {"count", cmd_count},     {"find", cmd_find},  {"split", cmd_split},
-                 {"lines", cmd_lines},     {"match", cmd_match}, {"pairs", cmd_pairs}};
+                 {"lines", cmd_lines},     {"match", cmd_match}, {"pairs", cmd_pairs},
+                 {"stats", cmd_stats}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name) == 0) return cmds[i].run(argc - 2, argv + 2);
     }

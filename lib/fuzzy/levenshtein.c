@@ -183,6 +183,8 @@ static uint64_t myers_band(const hp__pm *pm, size_t m, const uint32_t *b, size_t
     int64_t d = (int64_t)n - (int64_t)m;
     int64_t mx = (int64_t)max;
     size_t first = 0, last = 0;
+    /* value of the diagonal cell, from column max(d, 0) on (row 0 or column 0) */
+    uint64_t diag = d >= 0 ? (uint64_t)d : (uint64_t)-d;
     vp[0] = ~(uint64_t)0;
     vn[0] = 0;
     score[0] = m < 64 ? m : 64;
@@ -202,7 +204,11 @@ static uint64_t myers_band(const hp__pm *pm, size_t m, const uint32_t *b, size_t
         if (first > last) return max + 1;
 
         const uint64_t *M = hp__pm_get(pm, b[j - 1]);
-        uint64_t hp_c = 1, hn_c = 0;
+        uint64_t hp_c = 1, hn_c = 0, d0_diag = 0;
+        /* the diagonal cell's row (1-based) is j - d; its D0 bit is kept below */
+        int64_t di = jj - d;
+        size_t wd = di >= 1 ? (size_t)(di - 1) / 64 : SIZE_MAX;
+        uint64_t diag_bit = di >= 1 ? (uint64_t)1 << ((di - 1) % 64) : 0;
         /* full words: the carries are the top bits; the pattern's last word may be
          * partial, its carry is read at lastbit */
         size_t full_end = last < words - 1 ? last + 1 : last;
@@ -210,6 +216,7 @@ static uint64_t myers_band(const hp__pm *pm, size_t m, const uint32_t *b, size_t
             uint64_t VP = vp[w], VN = vn[w], D0, HP, HN;
             uint64_t X = M[w] | hn_c;
             HYYRO_STEP(X, VP, VN, D0, HP, HN);
+            d0_diag = w == wd ? D0 : d0_diag;
             uint64_t hp_out = HP >> 63, hn_out = HN >> 63;
             score[w] = score[w] + hp_out - hn_out;
             HP = (HP << 1) | hp_c;
@@ -223,6 +230,7 @@ static uint64_t myers_band(const hp__pm *pm, size_t m, const uint32_t *b, size_t
             uint64_t VP = vp[last], VN = vn[last], D0, HP, HN;
             uint64_t X = M[last] | hn_c;
             HYYRO_STEP(X, VP, VN, D0, HP, HN);
+            d0_diag = last == wd ? D0 : d0_diag;
             score[last] = score[last] + ((HP & lastbit) != 0) - ((HN & lastbit) != 0);
             HP = (HP << 1) | hp_c;
             HN = (HN << 1) | hn_c;
@@ -230,7 +238,18 @@ static uint64_t myers_band(const hp__pm *pm, size_t m, const uint32_t *b, size_t
             vn[last] = HP & D0;
         }
 
-        /* a path from the last block's bottom cell gives an upper bound */
+        /* The cell of column j on the diagonal through (m, n): values never decrease
+         * along a diagonal, so it bounds the distance from below, and going straight
+         * down that diagonal bounds it from above. It is tracked as Hyyrö's small-band
+         * variant does: one more per column unless D0 says the diagonal step was free.
+         * (The cell lies in the band, and so do the paths that reach it when the
+         * distance is <= max: its value is exact then.) */
+        if (jj > d) {
+            diag += (d0_diag & diag_bit) == 0;
+            if (diag > (uint64_t)mx) return max + 1;
+            if (diag + (n - j) < (uint64_t)mx) mx = (int64_t)(diag + (n - j));
+        }
+        /* so does a path from the last block's bottom cell */
         size_t end = (last + 1) * 64 < m ? (last + 1) * 64 : m;
         size_t rest = m - end > n - j ? m - end : n - j;
         uint64_t ub = score[last] + rest;

@@ -4,6 +4,11 @@
  * Values below 256 (all of ASCII and Latin-1, every byte) index a dense table, so the
  * common case is one load; other code points go to a linear-probing table sized to at
  * most half full, keyed by a multiplicative hash.
+ *
+ * hp__pm1 is the single-word form for patterns of at most 64 elements, built on the
+ * stack by the kernels themselves: the same direct table for values below 256 (the hot
+ * loop stays one load per element) and pm_small.h's hash table for the rest, set up
+ * only when such values occur.
  */
 #include <string.h>
 

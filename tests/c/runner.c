@@ -18,6 +18,7 @@ int main(void) {
     srunner_add_suite(sr, test_transform_suite());
     srunner_add_suite(sr, test_sum_suite());
     srunner_add_suite(sr, test_vector_suite());
+    srunner_add_suite(sr, test_stats_suite());
     srunner_add_suite(sr, test_fuzzy_api_suite());
     srunner_add_suite(sr, test_fuzzy_lev_suite());
     srunner_add_suite(sr, test_fuzzy_metrics_suite());

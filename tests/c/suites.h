@@ -14,6 +14,7 @@ Suite *test_case_suite(void);
 Suite *test_transform_suite(void);
 Suite *test_sum_suite(void);
 Suite *test_vector_suite(void);
+Suite *test_stats_suite(void);
 Suite *test_fuzzy_api_suite(void);
 Suite *test_fuzzy_lev_suite(void);
 Suite *test_fuzzy_metrics_suite(void);

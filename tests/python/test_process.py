@@ -253,3 +253,9 @@ def test_pairs_errors_and_none():
         process.pairs(["a"], score_cutoff=None)
     with pytest.raises(TypeError):
         process.pairs(["a"], scorer=lambda a, b, **k: 0, score_cutoff=1)
+
+
+def test_progress_true_uses_tqdm_when_installed(capsys):
+    choices = ["abc", "abd", "xyz"] * 1000
+    want = process.extract("abc", choices, scorer=fuzz.ratio)
+    assert process.extract("abc", choices, scorer=fuzz.ratio, progress=True) == want

@@ -15,6 +15,7 @@ and int8 inputs give float64. The GIL is released during every call (both backen
 from __future__ import annotations
 
 import sys
+import threading
 from array import array
 from typing import Any, Optional, Tuple
 
@@ -44,28 +45,32 @@ class _Matrix:
 
 
 def _matrix(x: Any, name: str, writable: bool = False) -> _Matrix:
+    # Kept lean: for one pair of vectors this validation is most of the call's cost.
     try:
         m = memoryview(x)
     except TypeError:
         raise TypeError(f"{name}: expected a buffer of float32, float64 or int8 numbers "
                         f"(NumPy array, array.array, memoryview), got {type(x).__name__}"
                         ) from None
-    with m:
-        fmt = m.format[1:] if m.format[:1] in _NATIVE else m.format
+    fmt = m.format
+    if fmt not in _TYPES:
+        fmt = fmt[1:] if fmt[:1] in _NATIVE else fmt
         if fmt not in _TYPES:
             raise TypeError(f"{name}: item format {m.format!r} is not float32 ('f'), "
                             "float64 ('d') or int8 ('b'); convert with "
                             "numpy.asarray(x, dtype=numpy.float32) or array('f', x)")
-        if not m.c_contiguous:
-            raise ValueError(f"{name}: buffer must be C-contiguous (numpy.ascontiguousarray "
-                             "makes a contiguous copy)")
-        if writable and m.readonly:
-            raise TypeError(f"{name}: buffer is read-only")
-        if m.ndim == 1:
-            return _Matrix(x, fmt, 1, m.shape[0], 1)
-        if m.ndim == 2:
-            return _Matrix(x, fmt, m.shape[0], m.shape[1], 2)
-        raise ValueError(f"{name}: expected 1 or 2 dimensions, got {m.ndim}")
+    if not m.c_contiguous:
+        raise ValueError(f"{name}: buffer must be C-contiguous (numpy.ascontiguousarray "
+                         "makes a contiguous copy)")
+    if writable and m.readonly:
+        raise TypeError(f"{name}: buffer is read-only")
+    ndim = m.ndim
+    if ndim == 1:
+        return _Matrix(x, fmt, 1, m.shape[0], 1)
+    if ndim == 2:
+        shape = m.shape
+        return _Matrix(x, fmt, shape[0], shape[1], 2)
+    raise ValueError(f"{name}: expected 1 or 2 dimensions, got {ndim}")
 
 
 def _same_type(a: _Matrix, b: _Matrix) -> None:
@@ -104,6 +109,20 @@ def _empty(code: str, shape: Tuple[int, ...]) -> Any:
     return memoryview(buf).cast("B").cast(code, shape)
 
 
+_SCORE = {t[0]: getattr(lib, "hp_vec_score_" + t[0]) for t in _TYPES.values()}
+_tls = threading.local()
+
+
+def _double_out() -> Any:
+    """A `double *` out-parameter reused per thread (the GIL is released during calls, so
+    threads must not share one)."""
+    try:
+        return _tls.out
+    except AttributeError:
+        _tls.out = _backend.new_out("double")
+        return _tls.out
+
+
 def _arg(m: _Matrix) -> Any:
     return _backend.typed_arg(m.obj, _TYPES[m.fmt][1]) if m.rows else _backend.NULL
 
@@ -113,16 +132,36 @@ def _arg(m: _Matrix) -> Any:
 # make the C call and return plain values; the public functions raise afterwards.
 
 
+_typed_arg = _backend.typed_arg
+
+
 def _pair_call(a: Any, b: Any, metric: int) -> Tuple[int, Any]:
+    # Fast path for the common case, two contiguous non-empty vectors of the same native
+    # type: for one pair the Python side costs more than the kernel, so checks are inline.
+    try:
+        va, vb = memoryview(a), memoryview(b)
+    except TypeError:
+        va = vb = None
+    if va is not None and va.ndim == 1 and vb.ndim == 1 and va.format == vb.format and \
+            va.format in _TYPES and va.c_contiguous and vb.c_contiguous and \
+            0 < va.shape[0] == vb.shape[0]:
+        suffix, ctype, _ = _TYPES[va.format]
+        out = _double_out()
+        status = _SCORE[suffix](out, _typed_arg(a, ctype), _typed_arg(b, ctype), va.shape[0],
+                                metric)
+        return status, float(_backend.out_value(out))
+    return _pair_call_checked(a, b, metric)
+
+
+def _pair_call_checked(a: Any, b: Any, metric: int) -> Tuple[int, Any]:
     ma, mb = _matrix(a, "a"), _matrix(b, "b")
     _same_type(ma, mb)
     suffix = _TYPES[ma.fmt][0]
     if ma.ndim != 1:
         raise ValueError("a must be one vector (1-D)")
     if mb.ndim == 1:
-        out = _backend.new_out("double")
-        fn = getattr(lib, "hp_vec_score_" + suffix)
-        status = fn(out, _arg(ma), _arg(mb), ma.dim, metric)
+        out = _double_out()
+        status = _SCORE[suffix](out, _arg(ma), _arg(mb), ma.dim, metric)
         return status, float(_backend.out_value(out))
     result = _empty(_TYPES[ma.fmt][2], (mb.rows,))
     fn = getattr(lib, "hp_vec_score_many_" + suffix)

@@ -120,9 +120,11 @@ SIGNATURES = {
 # Per-module tables live beside this one (they import the shared types above).
 from ._ctypes_sig_compute import SIGNATURES as _COMPUTE  # noqa: E402
 from ._ctypes_sig_fuzzy import SIGNATURES as _FUZZY  # noqa: E402
+from ._ctypes_sig_stats import SIGNATURES as _STATS  # noqa: E402
 
 SIGNATURES.update(_COMPUTE)
 SIGNATURES.update(_FUZZY)
+SIGNATURES.update(_STATS)
 
 
 def bind(dll: ctypes.CDLL) -> ctypes.CDLL:

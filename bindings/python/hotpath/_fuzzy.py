@@ -16,6 +16,7 @@ Implementation rule (see _backend): buffer arguments are created only inside the
 """
 from __future__ import annotations
 
+import functools
 from array import array
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -91,8 +92,7 @@ if _backend.BACKEND == "cffi":
     def _new_scorer() -> Any:
         return _ffi.new("hp_scorer *")
 
-    def _new_double() -> Any:
-        return _ffi.new("double *")
+    _new_double = functools.partial(_ffi.new, "double *")
 
     def _dval(p: Any) -> float:
         return p[0]
@@ -159,9 +159,19 @@ _score = lib.hp_fuzzy_score
 
 def score(sc: Any, s1: Any, s2: Any, cutoff: float = NAN) -> float:
     """hp_fuzzy_score of two Python sequences (no processor, no None handling)."""
-    ids: Optional[dict] = {} if needs_ids(s1) or needs_ids(s2) else None
-    a, la, ea = conv(s1, ids)
-    b, lb, eb = conv(s2, ids)
+    if type(s1) is str and type(s2) is str:  # the common case, kept short
+        if s1.isascii():
+            a, la, ea = s1.encode(), len(s1), ENC_BYTES
+        else:
+            a, la, ea = s1.encode("utf-32-le", "surrogatepass"), len(s1), ENC_U32
+        if s2.isascii():
+            b, lb, eb = s2.encode(), len(s2), ENC_BYTES
+        else:
+            b, lb, eb = s2.encode("utf-32-le", "surrogatepass"), len(s2), ENC_U32
+    else:
+        ids: Optional[dict] = {} if needs_ids(s1) or needs_ids(s2) else None
+        a, la, ea = conv(s1, ids)
+        b, lb, eb = conv(s2, ids)
     out = _new_double()
     st = _score(out, sc, a, la, ea, b, lb, eb, cutoff)
     if st:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 
 from . import _fuzzy
 from .distance._editops import ScoreAlignment
-from .distance._metric import is_none
+from .distance._metric import _PLAIN, is_none
 
 _NAN = float("nan")
 
@@ -24,7 +24,7 @@ def _make(fuzz_id: int, name: str) -> Callable[..., float]:
 
     def scorer(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
                score_cutoff: Optional[float] = None, score_hint: Any = None) -> float:
-        if s1 is None or s2 is None or is_none(s1) or is_none(s2):
+        if (type(s1) not in _PLAIN or type(s2) not in _PLAIN) and (is_none(s1) or is_none(s2)):
             return 0
         if processor is not None:
             s1 = processor(s1)

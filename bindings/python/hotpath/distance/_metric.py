@@ -21,6 +21,7 @@ from ._editops import Editops, Opcodes
 
 _NAN = float("nan")
 _F32 = struct.Struct("f")
+_PLAIN = frozenset((str, bytes, bytearray, list, tuple))  # types that are never "none"
 
 
 def is_none(s: Any) -> bool:
@@ -99,7 +100,8 @@ def make(metric: int, *, integer: bool, options: str = "") -> Dict[str, Callable
               none_value: Any) -> Callable[..., Any]:
         def fn(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
                score_cutoff: Any = None, score_hint: Any = None, **extra: Any) -> Any:
-            if none_value is not None and (is_none(s1) or is_none(s2)):
+            if none_value is not None and (type(s1) not in _PLAIN or type(s2) not in _PLAIN) \
+                    and (is_none(s1) or is_none(s2)):
                 return none_value
             if processor is not None:
                 s1 = processor(s1)

@@ -1,0 +1,4 @@
+"""Reductions and statistics (being written this session)."""
+from __future__ import annotations
+
+__all__: list = []

@@ -1,0 +1,2 @@
+/* lib/compute/sort.c (being written this session). */
+#include "internal/common.h"
