@@ -20,6 +20,7 @@
  * remains is reported as HP_EOVERFLOW, as math.fsum raises OverflowError.
  */
 #include "internal/common.h"
+#include "stats_internal.h"
 
 #include <math.h>
 
@@ -33,9 +34,10 @@ static inline void two_sum(double a, double b, double *s, double *err) {
 }
 
 /* Combines per-lane Sum2 states: the partial sums with TwoSum (their errors join the
- * error sum), then the rounded total plus the error sum. *naive gets the plain sum. */
+ * error sum); pair[0] gets the total, pair[1] the error sum, and the result is their
+ * rounded sum. *naive gets the plain sum. */
 static double combine(const double *s, const double *c, const double *plain, int lanes,
-                      double *naive) {
+                      double *naive, double pair[2]) {
     double total = s[0], err = c[0], p = plain[0];
     for (int l = 1; l < lanes; l++) {
         double e;
@@ -44,12 +46,15 @@ static double combine(const double *s, const double *c, const double *plain, int
         p += plain[l];
     }
     *naive = p;
+    pair[0] = total;
+    pair[1] = err;
     return total + err;
 }
 
 /* Sum2 over x[0..n) * scale (scale is a power of two, so the products are exact for
  * normal numbers), LANES independent lanes: the scalar reference. */
-static double sum2_scalar(const double *x, size_t n, double scale, double *naive) {
+static double sum2_scalar(const double *x, size_t n, double scale, double *naive,
+                          double pair[2]) {
     double s[LANES] = {0}, c[LANES] = {0}, plain[LANES] = {0};
     size_t i = 0;
     for (; i + LANES <= n; i += LANES) {
@@ -66,7 +71,7 @@ static double sum2_scalar(const double *x, size_t n, double scale, double *naive
         c[0] += e;
         plain[0] += v;
     }
-    return combine(s, c, plain, LANES, naive);
+    return combine(s, c, plain, LANES, naive, pair);
 }
 
 #if HP_HAVE_X86_SIMD
@@ -83,7 +88,8 @@ enum { VLANES = 16 }; /* four AVX2 vectors of four doubles */
  * scaled (x/2) pass is a separate instantiation, keeping the multiply out of the
  * common loop. */
 __attribute__((target("avx2"), always_inline)) static inline double
-sum2_avx2_body(const double *x, size_t n, double scale, bool scaled, double *naive) {
+sum2_avx2_body(const double *x, size_t n, double scale, bool scaled, double *naive,
+               double pair[2]) {
     __m256d s[4], c[4];
     const __m256d k = _mm256_set1_pd(scale);
     for (int j = 0; j < 4; j++) s[j] = c[j] = _mm256_setzero_pd();
@@ -110,24 +116,38 @@ sum2_avx2_body(const double *x, size_t n, double scale, bool scaled, double *nai
         two_sum(ss[0], v, &ss[0], &e);
         cc[0] += e;
     }
-    double result = combine(ss, cc, pp, VLANES, naive);
+    double result = combine(ss, cc, pp, VLANES, naive, pair);
     *naive = result;
     return result;
 }
 
 __attribute__((target("avx2"))) static double sum2_avx2(const double *x, size_t n, double scale,
-                                                        double *naive) {
-    return scale == 1.0 ? sum2_avx2_body(x, n, 1.0, false, naive)
-                        : sum2_avx2_body(x, n, scale, true, naive);
+                                                        double *naive, double pair[2]) {
+    return scale == 1.0 ? sum2_avx2_body(x, n, 1.0, false, naive, pair)
+                        : sum2_avx2_body(x, n, scale, true, naive, pair);
 }
 #endif
 
 static double sum2(const double *x, size_t n, double scale, double *naive) {
+    double pair[2];
 #if HP_HAVE_X86_SIMD
     hp_simd level = hp__simd();
-    if (level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON) return sum2_avx2(x, n, scale, naive);
+    if (level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON)
+        return sum2_avx2(x, n, scale, naive, pair);
 #endif
-    return sum2_scalar(x, n, scale, naive);
+    return sum2_scalar(x, n, scale, naive, pair);
+}
+
+void hp__sum2_pair(const double *x, size_t n, double pair[2]) {
+    double naive;
+#if HP_HAVE_X86_SIMD
+    hp_simd level = hp__simd();
+    if (level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON) {
+        (void)sum2_avx2(x, n, 1.0, &naive, pair);
+        return;
+    }
+#endif
+    (void)sum2_scalar(x, n, 1.0, &naive, pair);
 }
 
 hp_status hp_sum_f64(double *out, const double *x, size_t n) {

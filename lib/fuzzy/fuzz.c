@@ -120,21 +120,30 @@ static double norm_distance(size_t dist, size_t lensum, double cutoff) {
     return score >= cutoff ? score : 0;
 }
 
+/* The smallest LCS whose ratio meets cutoff (shorter + 1 if none does), found with
+ * the same floating-point test indel_ratio makes; the kernel may stop early below it. */
+static size_t min_passing_lcs(size_t lensum, size_t shorter, double cutoff) {
+    if (!(cutoff > 0)) return 0;
+    double est = ceil((double)lensum * (cutoff / 100) / 2);
+    size_t m = est >= (double)shorter ? shorter : (size_t)est;
+    while (m > 0 && indel_ratio(m - 1, lensum, cutoff) > 0) m--;
+    while (m <= shorter && indel_ratio(m, lensum, cutoff) == 0) m++;
+    return m;
+}
+
 /* fuzz.ratio; pm_a is NULL or built from a. */
 static hp_status ratio(double *out, const hp__pm *pm_a, const uint32_t *a, size_t la,
                        const uint32_t *b, size_t lb, double cutoff) {
-    size_t lensum = la + lb;
-    size_t shorter = la < lb ? la : lb;
-    /* the best any LCS can do; if even that fails, the score is 0 */
-    if (indel_ratio(shorter, lensum, cutoff) == 0.0 || shorter == 0) {
+    size_t lensum = la + lb, shorter = la < lb ? la : lb;
+    *out = 0;
+    if (shorter == 0) { /* 100 for two empty sequences, else no match at all */
         *out = indel_ratio(0, lensum, cutoff);
         return HP_OK;
     }
+    size_t min_lcs = min_passing_lcs(lensum, shorter, cutoff);
+    if (min_lcs > shorter) return HP_OK;
     size_t lcs;
-    if (!pm_a && la > lb) /* the pattern side costs ceil(len / 64) words per step */
-        HP_FORWARD_IF_ERROR(hp__lcs(&lcs, NULL, b, lb, a, la, 0));
-    else
-        HP_FORWARD_IF_ERROR(hp__lcs(&lcs, pm_a, a, la, b, lb, 0));
+    HP_FORWARD_IF_ERROR(hp__lcs(&lcs, pm_a, a, la, b, lb, min_lcs));
     *out = indel_ratio(lcs, lensum, cutoff);
     return HP_OK;
 }
@@ -615,11 +624,10 @@ static hp_status token_set_part(double *result, const decomposition *d, double c
     size_t cutoff_dist = (size_t)ceil((double)lensum * (1.0 - cutoff / 100));
     size_t min_dist = ab_len > ba_len ? ab_len - ba_len : ba_len - ab_len;
     if (min_dist <= cutoff_dist) {
-        size_t lcs;
-        if (ab_len <= ba_len)
-            HP_FORWARD_IF_ERROR(hp__lcs(&lcs, NULL, ab, ab_len, ba, ba_len, 0));
-        else
-            HP_FORWARD_IF_ERROR(hp__lcs(&lcs, NULL, ba, ba_len, ab, ab_len, 0));
+        /* dist <= cutoff_dist needs 2 * lcs >= ab_len + ba_len - cutoff_dist */
+        size_t total = ab_len + ba_len, lcs;
+        size_t min_lcs = total > cutoff_dist ? (total - cutoff_dist + 1) / 2 : 0;
+        HP_FORWARD_IF_ERROR(hp__lcs(&lcs, NULL, ab, ab_len, ba, ba_len, min_lcs));
         size_t dist = ab_len + ba_len - 2 * lcs;
         if (dist <= cutoff_dist) *result = fmax(*result, norm_distance(dist, lensum, cutoff));
     }
