@@ -1,2 +1,655 @@
-/* lib/compute/stats.c (being written this session). */
+/*
+ * Statistics over typed arrays: mean, variance, arg-min/max, histograms, quantiles,
+ * median and cumulative sums (hp_stats_* in compute.h; sums live in sum.c, sorting in
+ * sort.c).
+ *
+ * - mean: the compensated blocked sum of sum.c divided by the count.
+ * - var/std: the corrected two-pass algorithm (Chan, Golub and LeVeque, "Algorithms for
+ *   computing the sample variance", 1983): pass 1 the accurate mean m, pass 2 the sums
+ *   of d = x - m and d^2 in eight independent lanes, var = (S2 - S1^2/n) / (n - ddof).
+ *   The correction term cancels the first-order effect of the rounding error in m, and
+ *   every term of S2 is non-negative, so the lanes' rounding errors only add (no
+ *   cancellation): relative error O(n eps) with no dependence on the data's offset
+ *   unless the mean dwarfs the spread. Two passes over memory beat Welford's update,
+ *   which needs a division per element.
+ * - argmin/argmax: one pass per block keeping both, blocks combined in order so the first
+ *   occurrence wins.
+ * - histogram: NumPy's own procedure (a bin guess from the affine map, then one correction
+ *   step against the linspace edges), so the counts are NumPy's even within an ulp of an
+ *   edge; explicit edges by binary search.
+ * - quantile/median: introselect over order-preserving integer keys (integers compare
+ *   faster than doubles and need no NaN care): quickselect with median-of-3 pivots and
+ *   Hoare partitioning, which handles runs of equal keys in linear time, falling back to
+ *   heapsort after 2*log2(n) rounds so the worst case stays O(n log n).
+ * - cumsum: a plain running sum, on purpose (it must equal numpy.cumsum bit for bit).
+ */
 #include "internal/common.h"
+#include "stats_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ mean, var, std */
+
+hp_status hp_stats_mean(double *out, const void *x, size_t n, hp_stats_type dtype,
+                        uint32_t flags, unsigned threads) {
+    HP_CHECK_NOT_NULL(out, "out");
+    *out = NAN;
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, flags, HP_STATS_SKIPNAN));
+    if (n == 0) return HP_OK;
+    double s;
+    size_t count = n;
+    if (dtype == HP_STATS_I64 || dtype == HP_STATS_I32) {
+        HP_FORWARD_IF_ERROR(hp__stats_int_sum_f64(&s, x, n, dtype, threads));
+    } else {
+        HP_FORWARD_IF_ERROR(
+            hp__stats_fsum(&s, &count, x, n, dtype, flags & HP_STATS_SKIPNAN, threads));
+    }
+    *out = count ? s / (double)count : NAN;
+    return HP_OK;
+}
+
+enum { LANES = 8, CHUNK = 512 };
+
+typedef struct dev_part {
+    double s1, s2; /* sum of d and of d^2 */
+} dev_part;
+
+typedef struct dev_ctx {
+    const void *x;
+    hp_stats_type t;
+    bool skipnan;
+    double mean;
+    dev_part *parts;
+} dev_ctx;
+
+/* Adds sum(p[i] - mean) and sum((p[i] - mean)^2) to *s1, *s2, in LANES lanes. */
+static void dev_sums(const double *p, size_t m, double mean, double *s1, double *s2) {
+    double a[LANES] = {0}, b[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= m; i += LANES) {
+        for (int l = 0; l < LANES; l++) {
+            double d = p[i + l] - mean;
+            a[l] += d;
+            b[l] += d * d;
+        }
+    }
+    for (; i < m; i++) {
+        double d = p[i] - mean;
+        a[0] += d;
+        b[0] += d * d;
+    }
+    for (int l = 1; l < LANES; l++) a[0] += a[l], b[0] += b[l];
+    *s1 += a[0];
+    *s2 += b[0];
+}
+
+static void dev_block(void *ctx, size_t blk, size_t begin, size_t end) {
+    dev_ctx *c = ctx;
+    double s1 = 0.0, s2 = 0.0;
+    if (c->t == HP_STATS_F64 && !c->skipnan) {
+        dev_sums((const double *)c->x + begin, end - begin, c->mean, &s1, &s2);
+    } else {
+        double buf[CHUNK];
+        for (size_t i = begin; i < end; i += CHUNK) {
+            size_t len = end - i < CHUNK ? end - i : CHUNK;
+            size_t m = hp__stats_load(buf, c->x, c->t, i, len, c->skipnan);
+            dev_sums(buf, m, c->mean, &s1, &s2);
+        }
+    }
+    c->parts[blk].s1 = s1;
+    c->parts[blk].s2 = s2;
+}
+
+static hp_status var_impl(double *out, const void *x, size_t n, hp_stats_type dtype, double ddof,
+                          uint32_t flags, unsigned threads) {
+    HP_CHECK_NOT_NULL(out, "out");
+    *out = NAN;
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, flags, HP_STATS_SKIPNAN));
+    HP_RETURN_IF(!(ddof >= 0.0), HP_EINVAL, "ddof must be >= 0, got %g", ddof);
+    if (n == 0) return HP_OK;
+    bool skipnan = (flags & HP_STATS_SKIPNAN) && (dtype == HP_STATS_F64 || dtype == HP_STATS_F32);
+    double s;
+    size_t count = n;
+    if (dtype == HP_STATS_I64 || dtype == HP_STATS_I32) {
+        HP_FORWARD_IF_ERROR(hp__stats_int_sum_f64(&s, x, n, dtype, threads));
+    } else {
+        HP_FORWARD_IF_ERROR(hp__stats_fsum(&s, &count, x, n, dtype, skipnan, threads));
+    }
+    if (count == 0) return HP_OK;
+    double mean = s / (double)count;
+    size_t blocks = hp__stats_blocks(n);
+    dev_part stack[256];
+    dev_part *parts = hp__stats_scratch(stack, sizeof stack, blocks * sizeof *parts);
+    HP_RETURN_IF(parts == NULL, HP_ENOMEM, "no memory for %zu partial sums", blocks);
+    dev_ctx c = {x, dtype, skipnan, mean, parts};
+    hp__stats_for_blocks(n, threads, dev_block, &c);
+    double s1 = 0.0, s2 = 0.0;
+    for (size_t b = 0; b < blocks; b++) s1 += parts[b].s1, s2 += parts[b].s2;
+    hp__stats_scratch_free(parts, stack);
+    double ss = s2 - s1 * s1 / (double)count;
+    if (ss < 0.0) ss = 0.0; /* only rounding can make it negative */
+    double dof = (double)count - ddof;
+    *out = ss / (dof > 0.0 ? dof : 0.0);
+    return HP_OK;
+}
+
+hp_status hp_stats_var(double *out, const void *x, size_t n, hp_stats_type dtype, double ddof,
+                       uint32_t flags, unsigned threads) {
+    return var_impl(out, x, n, dtype, ddof, flags, threads);
+}
+
+hp_status hp_stats_std(double *out, const void *x, size_t n, hp_stats_type dtype, double ddof,
+                       uint32_t flags, unsigned threads) {
+    HP_FORWARD_IF_ERROR(var_impl(out, x, n, dtype, ddof, flags, threads));
+    *out = sqrt(*out);
+    return HP_OK;
+}
+
+/* ------------------------------------------------------------------ argmin / argmax */
+
+#define NONE SIZE_MAX
+
+typedef struct arg_part {
+    size_t imin, imax, inan; /* NONE when absent */
+} arg_part;
+
+typedef struct arg_ctx {
+    const void *x;
+    hp_stats_type t;
+    bool skipnan;
+    arg_part *parts;
+} arg_ctx;
+
+/* One block: the first NaN (floats; with propagation the scan stops there), and the
+ * first minimum and maximum among the other values. */
+#define ARG_SCAN(T, IS_NAN)                                                               \
+    do {                                                                                  \
+        const T *p = c->x;                                                                \
+        size_t i = begin;                                                                 \
+        T lo = 0, hi = 0;                                                                 \
+        for (; i < end; i++) {                                                            \
+            if (IS_NAN(p[i])) {                                                           \
+                if (r.inan == NONE) r.inan = i;                                           \
+                if (!c->skipnan) break;                                                   \
+                continue;                                                                 \
+            }                                                                             \
+            lo = hi = p[i];                                                               \
+            r.imin = r.imax = i++;                                                        \
+            break;                                                                        \
+        }                                                                                 \
+        if (r.inan != NONE && !c->skipnan) break;                                         \
+        for (; i < end; i++) {                                                            \
+            T v = p[i];                                                                   \
+            if (v < lo) {                                                                 \
+                lo = v;                                                                   \
+                r.imin = i;                                                               \
+            } else if (v > hi) {                                                          \
+                hi = v;                                                                   \
+                r.imax = i;                                                               \
+            } else if (IS_NAN(v)) {                                                       \
+                if (r.inan == NONE) r.inan = i;                                           \
+                if (!c->skipnan) break;                                                   \
+            }                                                                             \
+        }                                                                                 \
+    } while (0)
+
+#define NEVER_NAN(v) ((void)(v), 0)
+
+static void arg_block(void *ctx, size_t blk, size_t begin, size_t end) {
+    arg_ctx *c = ctx;
+    arg_part r = {NONE, NONE, NONE};
+    switch (c->t) {
+    case HP_STATS_F64: ARG_SCAN(double, isnan); break;
+    case HP_STATS_F32: ARG_SCAN(float, isnan); break;
+    case HP_STATS_I64: ARG_SCAN(int64_t, NEVER_NAN); break;
+    case HP_STATS_I32: ARG_SCAN(int32_t, NEVER_NAN); break;
+    }
+    c->parts[blk] = r;
+}
+
+/* a < b for elements i and j of x. */
+static bool less_at(const void *x, hp_stats_type t, size_t i, size_t j) {
+    switch (t) {
+    case HP_STATS_F64: return ((const double *)x)[i] < ((const double *)x)[j];
+    case HP_STATS_F32: return ((const float *)x)[i] < ((const float *)x)[j];
+    case HP_STATS_I64: return ((const int64_t *)x)[i] < ((const int64_t *)x)[j];
+    case HP_STATS_I32: return ((const int32_t *)x)[i] < ((const int32_t *)x)[j];
+    }
+    return false;
+}
+
+hp_status hp_stats_argminmax(int64_t *argmin, int64_t *argmax, const void *x, size_t n,
+                             hp_stats_type dtype, uint32_t flags, unsigned threads) {
+    HP_RETURN_IF(argmin == NULL && argmax == NULL, HP_EINVAL, "argmin and argmax are both NULL");
+    if (argmin) *argmin = -1;
+    if (argmax) *argmax = -1;
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, flags, HP_STATS_SKIPNAN));
+    HP_RETURN_IF(n == 0, HP_EINVAL, "argmin/argmax of an empty array");
+    size_t blocks = hp__stats_blocks(n);
+    arg_part stack[256];
+    arg_part *parts = hp__stats_scratch(stack, sizeof stack, blocks * sizeof *parts);
+    HP_RETURN_IF(parts == NULL, HP_ENOMEM, "no memory for %zu partial results", blocks);
+    arg_ctx c = {x, dtype, flags & HP_STATS_SKIPNAN, parts};
+    hp__stats_for_blocks(n, threads, arg_block, &c);
+    size_t imin = NONE, imax = NONE, inan = NONE;
+    for (size_t b = 0; b < blocks; b++) {
+        arg_part r = parts[b];
+        if (r.inan != NONE && inan == NONE) inan = r.inan;
+        if (r.imin == NONE) continue;
+        if (imin == NONE || less_at(x, dtype, r.imin, imin)) imin = r.imin;
+        if (imax == NONE || less_at(x, dtype, imax, r.imax)) imax = r.imax;
+    }
+    hp__stats_scratch_free(parts, stack);
+    if (inan != NONE && !c.skipnan) imin = imax = inan;
+    if (argmin) *argmin = imin == NONE ? -1 : (int64_t)imin;
+    if (argmax) *argmax = imax == NONE ? -1 : (int64_t)imax;
+    return HP_OK;
+}
+
+/* ------------------------------------------------------------------ histograms */
+
+/* Splits [0, n) into up to `threads` chunks of at least HP__STATS_BLOCK elements, each
+ * with its own counts row, summed at the end. */
+typedef struct hist_ctx {
+    const void *x;
+    hp_stats_type t;
+    size_t n, chunks, bins;
+    int64_t *rows; /* chunks x bins */
+    const double *edges;
+    size_t nedges;
+    double lo, hi; /* uniform bins: the range */
+} hist_ctx;
+
+static inline size_t uniform_bin(const hist_ctx *c, double v) {
+    /* NumPy: f = (v - lo) / (hi - lo) * bins, truncated, then one correction step. */
+    double f = (v - c->lo) / (c->hi - c->lo) * (double)c->bins;
+    size_t i = (size_t)f;
+    if (i >= c->bins) i = c->bins - 1;
+    if (v < c->edges[i]) i--;
+    if (v >= c->edges[i + 1] && i != c->bins - 1) i++;
+    return i;
+}
+
+/* The bin of v by explicit edges: the last i with edges[i] <= v, the last edge folded
+ * into the last bin; NONE when outside or NaN. */
+static inline size_t edges_bin(const double *e, size_t ne, double v) {
+    if (!(v >= e[0] && v <= e[ne - 1])) return NONE;
+    size_t lo = 0, hi = ne; /* e[lo] <= v < e[hi] (e[ne] = +inf) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid] <= v) lo = mid;
+        else hi = mid;
+    }
+    return lo == ne - 1 ? ne - 2 : lo;
+}
+
+static void hist_chunk(void *ctx, size_t begin_chunk, size_t end_chunk) {
+    hist_ctx *c = ctx;
+    for (size_t k = begin_chunk; k < end_chunk; k++) {
+        size_t begin = c->n / c->chunks * k, end = k + 1 == c->chunks ? c->n : c->n / c->chunks * (k + 1);
+        int64_t *row = c->rows + k * c->bins;
+        double buf[CHUNK];
+        for (size_t i = begin; i < end; i += CHUNK) {
+            size_t len = end - i < CHUNK ? end - i : CHUNK;
+            size_t m = hp__stats_load(buf, c->x, c->t, i, len, false);
+            if (c->nedges) {
+                for (size_t j = 0; j < m; j++) {
+                    size_t b = edges_bin(c->edges, c->nedges, buf[j]);
+                    if (b != NONE) row[b]++;
+                }
+            } else {
+                for (size_t j = 0; j < m; j++) {
+                    double v = buf[j];
+                    if (v >= c->lo && v <= c->hi) row[uniform_bin(c, v)]++;
+                }
+            }
+        }
+    }
+}
+
+static hp_status hist_run(int64_t *counts, hist_ctx *c, unsigned threads) {
+    size_t t = threads ? threads : hp_default_threads();
+    size_t chunks = c->n / HP__STATS_BLOCK;
+    if (chunks > t) chunks = t;
+    if (chunks < 1) chunks = 1;
+    c->chunks = chunks;
+    memset(counts, 0, c->bins * sizeof *counts);
+    if (chunks == 1) {
+        c->rows = counts;
+        hist_chunk(c, 0, 1);
+        return HP_OK;
+    }
+    size_t cells;
+    HP_RETURN_IF(!hp__mul_size(chunks, c->bins * sizeof *counts, &cells), HP_EOVERFLOW,
+                 "histogram rows overflow");
+    c->rows = hp__malloc(cells);
+    HP_RETURN_IF(c->rows == NULL, HP_ENOMEM, "no memory for %zu histogram rows", chunks);
+    memset(c->rows, 0, cells);
+    hp__parallel_for(chunks, 1, (unsigned)chunks, hist_chunk, c);
+    for (size_t k = 0; k < chunks; k++)
+        for (size_t b = 0; b < c->bins; b++) counts[b] += c->rows[k * c->bins + b];
+    hp__free(c->rows);
+    return HP_OK;
+}
+
+hp_status hp_stats_histogram(int64_t *counts, double *edges, size_t bins, double lo, double hi,
+                             const void *x, size_t n, hp_stats_type dtype, unsigned threads) {
+    HP_CHECK_NOT_NULL(counts, "counts");
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, 0, 0));
+    HP_RETURN_IF(bins == 0, HP_EINVAL, "bins must be at least 1");
+    HP_RETURN_IF(bins > HP_MAX_LEN / 8 - 1, HP_EOVERFLOW, "bins %zu too large", bins);
+    HP_RETURN_IF(!isfinite(lo) || !isfinite(hi), HP_EINVAL, "range [%g, %g] is not finite", lo,
+                 hi);
+    HP_RETURN_IF(lo > hi, HP_EINVAL, "range [%g, %g]: max must be larger than min", lo, hi);
+    if (lo == hi) lo -= 0.5, hi += 0.5;
+    double stack[257];
+    double *e = hp__stats_scratch(stack, sizeof stack, (bins + 1) * sizeof *e);
+    HP_RETURN_IF(e == NULL, HP_ENOMEM, "no memory for %zu edges", bins + 1);
+    /* numpy.linspace(lo, hi, bins + 1): i * step + lo, the last one set to hi. */
+    double delta = hi - lo, step = delta / (double)bins;
+    for (size_t i = 0; i <= bins; i++)
+        e[i] = (step == 0.0 ? (double)i / (double)bins * delta : (double)i * step) + lo;
+    e[bins] = hi;
+    hp_status st = HP_OK;
+    for (size_t i = 0; i < bins && st == HP_OK; i++)
+        if (!(e[i] < e[i + 1]))
+            st = hp__fail(HP_EINVAL,
+                          "too many bins for data range: cannot create %zu finite-sized bins",
+                          bins);
+    if (st == HP_OK) {
+        hist_ctx c = {.x = x, .t = dtype, .n = n, .bins = bins, .edges = e, .lo = lo, .hi = hi};
+        st = hist_run(counts, &c, threads);
+    }
+    if (st == HP_OK && edges) memcpy(edges, e, (bins + 1) * sizeof *e);
+    hp__stats_scratch_free(e, stack);
+    return st;
+}
+
+hp_status hp_stats_histogram_edges(int64_t *counts, const double *edges, size_t nedges,
+                                   const void *x, size_t n, hp_stats_type dtype, unsigned threads) {
+    HP_CHECK_NOT_NULL(counts, "counts");
+    HP_CHECK_NOT_NULL(edges, "edges");
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, 0, 0));
+    HP_RETURN_IF(nedges < 2, HP_EINVAL, "need at least 2 edges, got %zu", nedges);
+    HP_RETURN_IF(nedges > HP_MAX_LEN / 8, HP_EOVERFLOW, "nedges %zu too large", nedges);
+    for (size_t i = 0; i < nedges; i++) {
+        HP_RETURN_IF(isnan(edges[i]), HP_EINVAL, "edge %zu is NaN", i);
+        HP_RETURN_IF(i > 0 && edges[i] < edges[i - 1], HP_EINVAL,
+                     "edges must increase monotonically (edge %zu < edge %zu)", i, i - 1);
+    }
+    hist_ctx c = {.x = x, .t = dtype, .n = n, .bins = nedges - 1, .edges = edges, .nedges = nedges};
+    return hist_run(counts, &c, threads);
+}
+
+/* ------------------------------------------------------------------ quantiles */
+
+#define SIGN64 ((uint64_t)1 << 63)
+
+/* Order-preserving keys: unsigned order of keys = numeric order of values. */
+static inline uint64_t key_f64(double v) {
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b & SIGN64) ? ~b : b | SIGN64;
+}
+
+static inline double unkey_f64(uint64_t k) {
+    uint64_t b = (k & SIGN64) ? k & ~SIGN64 : ~k;
+    double v;
+    memcpy(&v, &b, sizeof v);
+    return v;
+}
+
+static double unkey(uint64_t k, hp_stats_type t) {
+    switch (t) {
+    case HP_STATS_F64:
+    case HP_STATS_F32: return unkey_f64(k); /* f32 values are keyed as their exact double */
+    case HP_STATS_I64:
+    case HP_STATS_I32: return (double)(int64_t)(k ^ SIGN64);
+    }
+    return 0.0;
+}
+
+/* Fills keys from x; returns the key count (NaNs dropped with skipnan) and sets *nan when
+ * a NaN was seen. */
+static size_t make_keys(uint64_t *keys, const void *x, size_t n, hp_stats_type t, bool skipnan,
+                        bool *nan) {
+    size_t m = 0;
+    *nan = false;
+    switch (t) {
+    case HP_STATS_F64:
+    case HP_STATS_F32:
+        for (size_t i = 0; i < n; i++) {
+            double v = t == HP_STATS_F64 ? ((const double *)x)[i] : ((const float *)x)[i];
+            if (isnan(v)) {
+                *nan = true;
+                if (!skipnan) return 0;
+                continue;
+            }
+            keys[m++] = key_f64(v);
+        }
+        return m;
+    case HP_STATS_I64:
+        for (size_t i = 0; i < n; i++) keys[i] = (uint64_t)((const int64_t *)x)[i] ^ SIGN64;
+        return n;
+    case HP_STATS_I32:
+        for (size_t i = 0; i < n; i++)
+            keys[i] = (uint64_t)(int64_t)((const int32_t *)x)[i] ^ SIGN64;
+        return n;
+    }
+    return 0;
+}
+
+static inline void swap_u64(uint64_t *a, uint64_t *b) {
+    uint64_t t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sift_down(uint64_t *a, size_t root, size_t n) {
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && a[child + 1] > a[child]) child++;
+        if (a[root] >= a[child]) return;
+        swap_u64(&a[root], &a[child]);
+        root = child;
+    }
+}
+
+static void heap_sort(uint64_t *a, size_t n) {
+    for (size_t i = n / 2; i-- > 0;) sift_down(a, i, n);
+    for (size_t end = n; end > 1; end--) {
+        swap_u64(&a[0], &a[end - 1]);
+        sift_down(a, 0, end - 1);
+    }
+}
+
+static void insertion_sort(uint64_t *a, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        uint64_t v = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > v; j--) a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+/* Rearranges a[lo..hi) so that a[k] is the key a sort would put there, everything
+ * before it <= a[k] and everything after >= a[k]. */
+static void select_k(uint64_t *a, size_t lo, size_t hi, size_t k) {
+    unsigned budget = 0;
+    for (size_t m = hi - lo; m > 1; m >>= 1) budget += 2;
+    while (hi - lo > 16) {
+        if (budget-- == 0) {
+            heap_sort(a + lo, hi - lo);
+            return;
+        }
+        /* median of three moved to a[lo]: Hoare's scheme then returns j < hi - 1 */
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < a[lo]) swap_u64(&a[mid], &a[lo]);
+        if (a[hi - 1] < a[lo]) swap_u64(&a[hi - 1], &a[lo]);
+        if (a[hi - 1] < a[mid]) swap_u64(&a[hi - 1], &a[mid]);
+        swap_u64(&a[lo], &a[mid]);
+        uint64_t pivot = a[lo];
+        size_t i = lo - 1, j = hi;
+        for (;;) {
+            do i++;
+            while (a[i] < pivot);
+            do j--;
+            while (a[j] > pivot);
+            if (i >= j) break;
+            swap_u64(&a[i], &a[j]);
+        }
+        if (k <= j) hi = j + 1;
+        else lo = j + 1;
+    }
+    insertion_sort(a + lo, hi - lo);
+}
+
+/* The keys for the quantile functions: scratch of n keys, their count, NaN seen. */
+static hp_status quantile_keys(uint64_t **keys, size_t *count, bool *nan, const void *x,
+                               size_t n, hp_stats_type t, uint32_t flags) {
+    size_t bytes;
+    HP_RETURN_IF(!hp__mul_size(n ? n : 1, sizeof **keys, &bytes), HP_EOVERFLOW, "n too large");
+    *keys = hp__malloc(bytes);
+    HP_RETURN_IF(*keys == NULL, HP_ENOMEM, "no memory for %zu keys", n);
+    *count = make_keys(*keys, x, n, t, flags & HP_STATS_SKIPNAN, nan);
+    return HP_OK;
+}
+
+/* NumPy's _lerp(a, b, g) with a = x_(i), b = x_(j): b - a in the input's arithmetic (it
+ * wraps for integers there, and here), then in double. */
+static double lerp(uint64_t ka, uint64_t kb, double g, hp_stats_type t) {
+    double a = unkey(ka, t), b = unkey(kb, t), diff;
+    if (t == HP_STATS_I64) {
+        diff = (double)(int64_t)((kb ^ SIGN64) - (ka ^ SIGN64));
+    } else if (t == HP_STATS_I32) {
+        diff = (double)(int32_t)(uint32_t)((uint32_t)(kb ^ SIGN64) - (uint32_t)(ka ^ SIGN64));
+    } else {
+        diff = b - a;
+    }
+    return g >= 0.5 ? b - diff * (1.0 - g) : a + diff * g;
+}
+
+hp_status hp_stats_quantile(double *out, const double *q, size_t nq, const void *x, size_t n,
+                            hp_stats_type dtype, uint32_t flags) {
+    HP_CHECK_NOT_NULL(out, "out");
+    HP_RETURN_IF(q == NULL && nq > 0, HP_EINVAL, "q is NULL but nq is %zu", nq);
+    HP_RETURN_IF(nq > HP_MAX_LEN / 8, HP_EOVERFLOW, "nq %zu too large", nq);
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, flags, HP_STATS_SKIPNAN));
+    HP_RETURN_IF(n == 0, HP_EINVAL, "quantile of an empty array");
+    for (size_t i = 0; i < nq; i++)
+        HP_RETURN_IF(!(q[i] >= 0.0 && q[i] <= 1.0), HP_EINVAL,
+                     "quantiles must be in the range [0, 1], q[%zu] = %g", i, q[i]);
+    if (nq == 0) return HP_OK;
+    uint64_t *keys;
+    size_t m;
+    bool nan;
+    HP_FORWARD_IF_ERROR(quantile_keys(&keys, &m, &nan, x, n, dtype, flags));
+    if ((nan && !(flags & HP_STATS_SKIPNAN)) || m == 0) {
+        for (size_t i = 0; i < nq; i++) out[i] = NAN;
+        hp__free(keys);
+        return HP_OK;
+    }
+    /* Select the needed order statistics smallest first, each in the part after the
+     * previous one (q is small: sort the positions by insertion). */
+    size_t done = 0; /* keys[0..done) hold their final order statistics' ranks */
+    for (;;) {
+        size_t want = NONE;
+        for (size_t i = 0; i < nq; i++) {
+            double v = (double)(m - 1) * q[i];
+            size_t lo = v >= (double)(m - 1) ? m - 1 : (size_t)floor(v);
+            size_t hi = v >= (double)(m - 1) ? m - 1 : lo + 1;
+            if (lo >= done && lo < want) want = lo;
+            if (hi >= done && hi < want) want = hi;
+        }
+        if (want == NONE) break;
+        select_k(keys, done, m, want);
+        done = want + 1;
+    }
+    for (size_t i = 0; i < nq; i++) {
+        double v = (double)(m - 1) * q[i];
+        if (v >= (double)(m - 1)) {
+            /* NumPy indexes the last value as -1 here, so g = v + 1 */
+            out[i] = lerp(keys[m - 1], keys[m - 1], v + 1.0, dtype);
+        } else {
+            size_t lo = (size_t)floor(v);
+            out[i] = lerp(keys[lo], keys[lo + 1], v - (double)lo, dtype);
+        }
+    }
+    hp__free(keys);
+    return HP_OK;
+}
+
+hp_status hp_stats_median(double *out, const void *x, size_t n, hp_stats_type dtype,
+                          uint32_t flags) {
+    HP_CHECK_NOT_NULL(out, "out");
+    *out = NAN;
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, flags, HP_STATS_SKIPNAN));
+    if (n == 0) return HP_OK;
+    uint64_t *keys;
+    size_t m;
+    bool nan;
+    HP_FORWARD_IF_ERROR(quantile_keys(&keys, &m, &nan, x, n, dtype, flags));
+    if ((nan && !(flags & HP_STATS_SKIPNAN)) || m == 0) {
+        hp__free(keys);
+        return HP_OK;
+    }
+    size_t k = m / 2;
+    select_k(keys, 0, m, k);
+    double b = unkey(keys[k], dtype);
+    if (m % 2) {
+        *out = b;
+    } else {
+        uint64_t below = keys[0];
+        for (size_t i = 1; i < k; i++) below = keys[i] > below ? keys[i] : below;
+        *out = (unkey(below, dtype) + b) / 2.0;
+    }
+    hp__free(keys);
+    return HP_OK;
+}
+
+/* ------------------------------------------------------------------ cumsum */
+
+hp_status hp_stats_cumsum(void *out, const void *x, size_t n, hp_stats_type dtype) {
+    HP_FORWARD_IF_ERROR(hp__stats_check(x, n, dtype, 0, 0));
+    HP_RETURN_IF(out == NULL && n > 0, HP_EINVAL, "out is NULL but n is %zu", n);
+    switch (dtype) {
+    case HP_STATS_F64: {
+        const double *p = x;
+        double *o = out, s = 0.0;
+        for (size_t i = 0; i < n; i++) o[i] = s = i ? s + p[i] : p[i];
+        return HP_OK;
+    }
+    case HP_STATS_F32: {
+        const float *p = x;
+        float *o = out, s = 0.0f;
+        for (size_t i = 0; i < n; i++) o[i] = s = i ? s + p[i] : p[i];
+        return HP_OK;
+    }
+    case HP_STATS_I64: {
+        const int64_t *p = x;
+        int64_t *o = out, s = 0;
+        for (size_t i = 0; i < n; i++) {
+            HP_RETURN_IF(__builtin_add_overflow(s, p[i], &s), HP_EOVERFLOW,
+                         "the running sum overflows int64 at index %zu", i);
+            o[i] = s;
+        }
+        return HP_OK;
+    }
+    case HP_STATS_I32: {
+        /* int64 out may overlap the int32 input only if it is the same memory, which the
+         * header excludes (types differ); int32 sums of n < 2^32 cannot overflow int64,
+         * beyond that the check below catches it */
+        const int32_t *p = x;
+        int64_t *o = out, s = 0;
+        for (size_t i = 0; i < n; i++) {
+            HP_RETURN_IF(__builtin_add_overflow(s, (int64_t)p[i], &s), HP_EOVERFLOW,
+                         "the running sum overflows int64 at index %zu", i);
+            o[i] = s;
+        }
+        return HP_OK;
+    }
+    }
+    return HP_OK;
+}

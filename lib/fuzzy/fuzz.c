@@ -849,7 +849,8 @@ static void side_from_prep(side *sd, const fuzz_prep *p) {
 hp_status hp__fuzz_score(double *out, const hp_scorer *sc, const hp__prep *prep,
                          const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
                          double cutoff) {
-    if (isnan(cutoff)) cutoff = 0;
+    /* below 0 every score passes, as at 0; clamping keeps scores out of negatives */
+    if (isnan(cutoff) || cutoff < 0) cutoff = 0;
     side sa, sb;
     side_init(&sa, a, la);
     side_init(&sb, b, lb);
@@ -900,7 +901,7 @@ hp_status hp__fuzz_score(double *out, const hp_scorer *sc, const hp__prep *prep,
 
 hp_status hp__fuzz_partial_ratio_alignment(hp_alignment *out, const uint32_t *a, size_t la,
                                            const uint32_t *b, size_t lb, double cutoff) {
-    if (isnan(cutoff)) cutoff = 0;
+    if (isnan(cutoff) || cutoff < 0) cutoff = 0;
     arena ar;
     arena_init(&ar);
     hp_status st = partial_alignment(out, a, la, NULL, b, lb, NULL, cutoff, &ar);
