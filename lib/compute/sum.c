@@ -8,7 +8,8 @@
  * out in twice the precision, then rounded:
  *     |res - S| <= eps*|S| + gamma(n-1)^2 * sum|x_i|,   gamma(k) = k*eps/(1 - k*eps).
  * Independent (s, c) lanes break the dependency chain of the adds: four in the scalar
- * reference, sixteen (four AVX2 vectors) in the SIMD path. The lanes are combined with
+ * reference, sixteen (four AVX2 vectors, or two AVX-512 vectors holding the same lanes)
+ * in the SIMD paths. The lanes are combined with
  * the same TwoSum, which keeps the bound with n+15 in place of n-1. TwoSum needs no
  * branches (unlike Fast2Sum it works whatever the magnitudes); no -ffast-math or FMA
  * contraction is allowed near it, which would delete the error terms.
@@ -126,14 +127,59 @@ __attribute__((target("avx2"))) static double sum2_avx2(const double *x, size_t 
     return scale == 1.0 ? sum2_avx2_body(x, n, 1.0, false, naive, pair)
                         : sum2_avx2_body(x, n, scale, true, naive, pair);
 }
+
+/* The AVX-512 form of the same 16 lanes: two zmm registers each for s and c hold
+ * exactly the lanes of the four AVX2 ymm registers (lane l takes x[i + l]), so the two
+ * paths give bit-identical results; each instruction does twice the work, which keeps
+ * the sum at memory speed. */
+__attribute__((target("avx512f"), always_inline)) static inline double
+sum2_avx512_body(const double *x, size_t n, double scale, bool scaled, double *naive,
+                 double pair[2]) {
+    __m512d s[2], c[2];
+    const __m512d k = _mm512_set1_pd(scale);
+    for (int j = 0; j < 2; j++) s[j] = c[j] = _mm512_setzero_pd();
+    size_t i = 0;
+    for (; i + VLANES <= n; i += VLANES) {
+        for (int j = 0; j < 2; j++) {
+            __m512d v = _mm512_loadu_pd(x + i + 8 * j);
+            if (scaled) v = _mm512_mul_pd(v, k);
+            __m512d t = _mm512_add_pd(s[j], v);
+            __m512d bv = _mm512_sub_pd(t, s[j]);
+            __m512d e = _mm512_add_pd(_mm512_sub_pd(s[j], _mm512_sub_pd(t, bv)),
+                                      _mm512_sub_pd(v, bv));
+            s[j] = t;
+            c[j] = _mm512_add_pd(c[j], e);
+        }
+    }
+    double ss[VLANES], cc[VLANES], pp[VLANES] = {0};
+    for (int j = 0; j < 2; j++) {
+        _mm512_storeu_pd(ss + 8 * j, s[j]);
+        _mm512_storeu_pd(cc + 8 * j, c[j]);
+    }
+    for (; i < n; i++) {
+        double v = x[i] * scale, e;
+        two_sum(ss[0], v, &ss[0], &e);
+        cc[0] += e;
+    }
+    double result = combine(ss, cc, pp, VLANES, naive, pair);
+    *naive = result;
+    return result;
+}
+
+__attribute__((target("avx512f"))) static double sum2_avx512(const double *x, size_t n,
+                                                            double scale, double *naive,
+                                                            double pair[2]) {
+    return scale == 1.0 ? sum2_avx512_body(x, n, 1.0, false, naive, pair)
+                        : sum2_avx512_body(x, n, scale, true, naive, pair);
+}
 #endif
 
 static double sum2(const double *x, size_t n, double scale, double *naive) {
     double pair[2];
 #if HP_HAVE_X86_SIMD
     hp_simd level = hp__simd();
-    if (level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON)
-        return sum2_avx2(x, n, scale, naive, pair);
+    if (level == HP_SIMD_AVX512) return sum2_avx512(x, n, scale, naive, pair);
+    if (level == HP_SIMD_AVX2) return sum2_avx2(x, n, scale, naive, pair);
 #endif
     return sum2_scalar(x, n, scale, naive, pair);
 }
@@ -142,7 +188,11 @@ void hp__sum2_pair(const double *x, size_t n, double pair[2]) {
     double naive;
 #if HP_HAVE_X86_SIMD
     hp_simd level = hp__simd();
-    if (level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON) {
+    if (level == HP_SIMD_AVX512) {
+        (void)sum2_avx512(x, n, 1.0, &naive, pair);
+        return;
+    }
+    if (level == HP_SIMD_AVX2) {
         (void)sum2_avx2(x, n, 1.0, &naive, pair);
         return;
     }

@@ -249,7 +249,7 @@ if _backend.BACKEND == "cffi":
     def _c_progress(p: _Progress) -> Any:
         if not p.active:
             return _ffi.NULL
-        return _ffi.callback("int(uint64_t, uint64_t, void *)", p)
+        return _ffi.callback("hp_progress_fn", p)
 
     def _new_scores(n: int) -> Any:
         return _ffi.new("hp_match[]", max(n, 1))
@@ -301,7 +301,7 @@ if _backend.BACKEND == "cffi":
             except BaseException as e:  # noqa: BLE001
                 prog.error = e
                 return 1
-        cb_emit = _ffi.callback("int(const hp_pair *, size_t, void *)", emit)
+        cb_emit = _ffi.callback("hp_pairs_fn", emit)
         batch, keep = _strings(packed)
         return lib.hp_fuzzy_pairs(sc, batch, packed.enc, cutoff, threads, cb_emit,
                                   _c_progress(prog), _ffi.NULL)
