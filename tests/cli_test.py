@@ -149,6 +149,60 @@ def fuzzy_commands(tmp):
     check("match bad cutoff", code == 2 and "non-negative" in err, err)
 
 
+def stats_commands(tmp):
+    """stats: numbers from text and CSV (streamed across the 1 MiB chunk boundary),
+    against NumPy when it is installed, else against statistics; parse errors name the
+    line."""
+    import math
+    import random
+    import statistics
+    rnd = random.Random(4)
+    values = [rnd.uniform(-1e6, 1e6) for _ in range(120000)]  # about 2 MiB of text
+    path = os.path.join(tmp, "numbers.txt")
+    with open(path, "w") as f:
+        f.write("\n".join(repr(v) for v in values) + "\n\n")
+    code, out, _ = run("stats", "--help")
+    check("stats --help", code == 0 and "usage: hotpath stats" in out and "memory" in out, out)
+    code, out, err = run("stats", path)
+    got = dict(line.split("\t") for line in out.splitlines())
+    check("stats count", code == 0 and got.get("count") == str(len(values)), out + err)
+    check("stats sum", math.isclose(float(got.get("sum", "nan")), math.fsum(values),
+                                    rel_tol=1e-12), out)
+    check("stats mean/std", math.isclose(float(got.get("mean", "nan")), statistics.fmean(values),
+                                         rel_tol=1e-9)
+          and math.isclose(float(got.get("std", "nan")), statistics.pstdev(values), rel_tol=1e-9),
+          out)
+    check("stats min/max", float(got.get("min", "nan")) == min(values)
+          and float(got.get("max", "nan")) == max(values), out)
+    try:
+        import numpy as np
+        want = np.quantile(np.array(values), [0.01, 0.25, 0.5, 0.75, 0.9, 0.99]).tolist()
+    except ImportError:
+        want = None
+    names = ["p1", "p25", "p50", "p75", "p90", "p99"]
+    if want is not None:
+        check("stats quantiles", [float(got.get(n, "nan")) for n in names] == want, out)
+    check("stats median", math.isclose(float(got.get("p50", "nan")), statistics.median(values),
+                                       rel_tol=1e-12), out)
+    csv = "name;score;x\n" + "".join(f'r{i};"{v}";{i}\r\n' for i, v in enumerate([3, 1.5, 2]))
+    code, out, err = run("stats", "--column", "2", "--delimiter", ";", "--header", "-",
+                         stdin=csv.encode())
+    check("stats csv", code == 0 and "count\t3\n" in out and "sum\t6.5\n" in out
+          and "p50\t2\n" in out, out + err)
+    code, out, err = run("stats", "-", stdin=b"1\n2\nabc\n4\n")
+    check("stats bad value", code == 1 and "-:3:" in err and "abc" in err, err)
+    code, out, err = run("stats", "--column", "3", "-", stdin=b"1,2,3\n4,5\n")
+    check("stats missing column", code == 1 and "-:2: no column 3" in err, err)
+    code, out, err = run("stats", "-", stdin=b"")
+    check("stats empty", code == 0 and "count\t0\n" in out and "mean\tnan" in out, out + err)
+    code, _, err = run("stats")
+    check("stats no file", code == 2 and "usage" in err, err)
+    code, _, err = run("stats", "--column", "0", path)
+    check("stats bad column", code == 2 and "--column" in err, err)
+    code, _, err = run("stats", os.path.join(tmp, "missing"))
+    check("stats missing file", code == 2 and "No such file" in err, err)
+
+
 def main():
     tmp = tempfile.mkdtemp()
     good = os.path.join(tmp, "good.txt")
@@ -222,6 +276,7 @@ def main():
 
     text_commands(tmp)
     fuzzy_commands(tmp)
+    stats_commands(tmp)
 
     for failure in failures:
         print("FAIL", failure)

@@ -168,7 +168,9 @@ HP_API hp_status hp_stats_std(double *out, const void *x, size_t n, hp_stats_typ
  * x, n:    the values (borrowed), n >= 1.
  * dtype:   an hp_stats_type.
  * flags:   0: a NaN wins both (the index of the first NaN, as numpy.argmin/argmax);
- *          HP_STATS_SKIPNAN: NaNs are ignored (numpy.nanargmin/nanargmax); when every
+ *          HP_STATS_SKIPNAN: NaNs are ignored (numpy.nanargmin/nanargmax, except that
+ *          NumPy, which substitutes +-inf for NaN, returns a NaN's index when it comes
+ *          before an equal infinity: [nan, inf] gives 0 there, 1 here); when every
  *          value is NaN both indices are -1 (NumPy raises ValueError there, and
  *          numpy.nanmin returns NaN).
  * threads: worker threads, 0 = hp_default_threads().
@@ -350,15 +352,15 @@ HP_API hp_status hp_stats_argsort(int64_t *out, const void *x, size_t n, hp_stat
  * is clamped to [-1, 1] (distance to [0, 2]) against rounding.
  */
 
-/* The metrics. For HP_METRIC_DOT and HP_METRIC_COSINE higher means more similar; for the
+/* The metrics. For HP_VEC_DOT and HP_VEC_COSINE higher means more similar; for the
  * other three lower means closer (top-k orders accordingly). */
-typedef enum hp_metric {
-    HP_METRIC_DOT = 0,             /* sum a_i*b_i */
-    HP_METRIC_COSINE = 1,          /* dot / (|a| |b|), cosine similarity in [-1, 1] */
-    HP_METRIC_COSINE_DISTANCE = 2, /* 1 - cosine similarity, in [0, 2] */
-    HP_METRIC_SQEUCLIDEAN = 3,     /* sum (a_i - b_i)^2, computed from differences */
-    HP_METRIC_EUCLIDEAN = 4        /* sqrt of HP_METRIC_SQEUCLIDEAN */
-} hp_metric;
+typedef enum hp_vec_metric {
+    HP_VEC_DOT = 0,             /* sum a_i*b_i */
+    HP_VEC_COSINE = 1,          /* dot / (|a| |b|), cosine similarity in [-1, 1] */
+    HP_VEC_COSINE_DISTANCE = 2, /* 1 - cosine similarity, in [0, 2] */
+    HP_VEC_SQEUCLIDEAN = 3,     /* sum (a_i - b_i)^2, computed from differences */
+    HP_VEC_EUCLIDEAN = 4        /* sqrt of HP_VEC_SQEUCLIDEAN */
+} hp_vec_metric;
 
 /* Flags of hp_vec_topk_*. */
 typedef enum hp_topk_flag {
@@ -371,17 +373,17 @@ typedef enum hp_topk_flag {
  * out:    OUT, the value (double for every element type; i8 dot is exact).
  * a, b:   dim elements each (borrowed).
  * dim:    vector length, at least 1.
- * metric: an hp_metric.
+ * metric: an hp_vec_metric.
  *
  * Returns HP_OK; HP_EINVAL if out, a or b is NULL, dim is 0 or metric is unknown;
  * HP_EOVERFLOW if dim * element size exceeds HP_MAX_LEN. Thread-safe; allocates nothing.
  */
 HP_API hp_status hp_vec_score_f32(double *out, const float *a, const float *b, size_t dim,
-                                  hp_metric metric);
+                                  hp_vec_metric metric);
 HP_API hp_status hp_vec_score_f64(double *out, const double *a, const double *b, size_t dim,
-                                  hp_metric metric);
+                                  hp_vec_metric metric);
 HP_API hp_status hp_vec_score_i8(double *out, const int8_t *a, const int8_t *b, size_t dim,
-                                 hp_metric metric);
+                                 hp_vec_metric metric);
 
 /*
  * hp_vec_score_many_f32 / _f64 / _i8 — the metric between one query and each of n rows.
@@ -391,7 +393,7 @@ HP_API hp_status hp_vec_score_i8(double *out, const int8_t *a, const int8_t *b, 
  * query:  dim elements (borrowed).
  * rows:   n x dim matrix (borrowed); may be NULL when n is 0.
  * n, dim: row count (0 is fine: nothing is written) and vector length (at least 1).
- * metric: an hp_metric.
+ * metric: an hp_vec_metric.
  *
  * Runs on the calling thread (for a parallel one-to-many, call hp_vec_cdist_* with m=1).
  * Returns HP_OK; HP_EINVAL for a NULL pointer (out and rows may be NULL only when n is
@@ -399,11 +401,11 @@ HP_API hp_status hp_vec_score_i8(double *out, const int8_t *a, const int8_t *b, 
  * bytes; HP_ENOMEM (cosine needs a small scratch block). Thread-safe.
  */
 HP_API hp_status hp_vec_score_many_f32(float *out, const float *query, const float *rows,
-                                       size_t n, size_t dim, hp_metric metric);
+                                       size_t n, size_t dim, hp_vec_metric metric);
 HP_API hp_status hp_vec_score_many_f64(double *out, const double *query, const double *rows,
-                                       size_t n, size_t dim, hp_metric metric);
+                                       size_t n, size_t dim, hp_vec_metric metric);
 HP_API hp_status hp_vec_score_many_i8(double *out, const int8_t *query, const int8_t *rows,
-                                      size_t n, size_t dim, hp_metric metric);
+                                      size_t n, size_t dim, hp_vec_metric metric);
 
 /*
  * hp_vec_cdist_f32 / _f64 / _i8 — all pairs: out[i*n + j] = metric(a[i], b[j]).
@@ -413,7 +415,7 @@ HP_API hp_status hp_vec_score_many_i8(double *out, const int8_t *query, const in
  * a:       m x dim matrix; b: n x dim matrix (borrowed; may be the same memory).
  * m, n:    row counts; either may be 0 (nothing is written).
  * dim:     vector length, at least 1.
- * metric:  an hp_metric.
+ * metric:  an hp_vec_metric.
  * threads: worker threads, 0 = hp_default_threads(). The work is split over tiles of
  *          rows and, when a has few rows, over columns too.
  *
@@ -424,11 +426,11 @@ HP_API hp_status hp_vec_score_many_i8(double *out, const int8_t *query, const in
  * Thread-safe.
  */
 HP_API hp_status hp_vec_cdist_f32(float *out, const float *a, size_t m, const float *b, size_t n,
-                                  size_t dim, hp_metric metric, unsigned threads);
+                                  size_t dim, hp_vec_metric metric, unsigned threads);
 HP_API hp_status hp_vec_cdist_f64(double *out, const double *a, size_t m, const double *b,
-                                  size_t n, size_t dim, hp_metric metric, unsigned threads);
+                                  size_t n, size_t dim, hp_vec_metric metric, unsigned threads);
 HP_API hp_status hp_vec_cdist_i8(double *out, const int8_t *a, size_t m, const int8_t *b,
-                                 size_t n, size_t dim, hp_metric metric, unsigned threads);
+                                 size_t n, size_t dim, hp_vec_metric metric, unsigned threads);
 
 /*
  * hp_vec_normalize_f32 / _f64 — scale each of n rows to unit L2 norm, in place.
@@ -456,7 +458,7 @@ HP_API hp_status hp_vec_normalize_f64(double *x, size_t n, size_t dim);
  * queries: m x dim matrix; corpus: n x dim matrix (borrowed; may be the same memory).
  * m, n, k: counts; any may be 0 (with k 0 nothing is written).
  * dim:     vector length, at least 1.
- * metric:  an hp_metric: dot and cosine rank by higher value, the distances by lower.
+ * metric:  an hp_vec_metric: dot and cosine rank by higher value, the distances by lower.
  * flags:   0 or HP_TOPK_EXCLUDE_SELF (query i never gets corpus row i).
  * threads: worker threads, 0 = hp_default_threads().
  *
@@ -474,13 +476,13 @@ HP_API hp_status hp_vec_normalize_f64(double *x, size_t n, size_t dim);
  */
 HP_API hp_status hp_vec_topk_f32(int64_t *indices, float *scores, const float *queries, size_t m,
                                  const float *corpus, size_t n, size_t dim, size_t k,
-                                 hp_metric metric, uint32_t flags, unsigned threads);
+                                 hp_vec_metric metric, uint32_t flags, unsigned threads);
 HP_API hp_status hp_vec_topk_f64(int64_t *indices, double *scores, const double *queries,
                                  size_t m, const double *corpus, size_t n, size_t dim, size_t k,
-                                 hp_metric metric, uint32_t flags, unsigned threads);
+                                 hp_vec_metric metric, uint32_t flags, unsigned threads);
 HP_API hp_status hp_vec_topk_i8(int64_t *indices, double *scores, const int8_t *queries, size_t m,
                                 const int8_t *corpus, size_t n, size_t dim, size_t k,
-                                hp_metric metric, uint32_t flags, unsigned threads);
+                                hp_vec_metric metric, uint32_t flags, unsigned threads);
 
 #if defined(__cplusplus) && !defined(HP_CDEF)
 }

@@ -12,7 +12,10 @@
  *   HP_ENC_BYTES — p is len raw bytes; the elements are the bytes;
  *   HP_ENC_U32   — p is an array of len uint32_t (native byte order, any alignment):
  *                  code points, or any 32-bit ids (the Python layer maps hashable
- *                  elements to ids this way).
+ *                  elements to ids this way);
+ *   HP_ENC_U16   — p is an array of len uint16_t (native byte order, any alignment),
+ *                  compared by value (e.g. the UCS-2 storage of a Python str; UTF-16
+ *                  surrogate pairs are not combined).
  * Elements compare by value, so UTF-8 "é" equals the U32 sequence {0xE9} and the
  * BYTES sequence {0xE9}.
  *
@@ -34,7 +37,8 @@ extern "C" {
 typedef enum hp_enc {
     HP_ENC_UTF8 = 0,  /* UTF-8 text, compared by code point */
     HP_ENC_BYTES = 1, /* raw bytes, compared by byte */
-    HP_ENC_U32 = 2    /* uint32_t elements (code points or ids) */
+    HP_ENC_U32 = 2,   /* uint32_t elements (code points or ids) */
+    HP_ENC_U16 = 3    /* uint16_t elements */
 } hp_enc;
 
 /* The metrics of rapidfuzz.distance. */
@@ -251,7 +255,7 @@ typedef struct hp_match {
  * query:         a prepared query (its scorer decides "best": lowest distance or
  *                highest similarity).
  * choices, cenc: the choices, each string of the batch a sequence of encoding cenc
- *                (HP_ENC_U32: offsets in bytes, multiples of 4).
+ *                (HP_ENC_U32 / HP_ENC_U16: offsets in bytes, multiples of 4 / 2).
  * skip:          optional (NULL = none): choices->count flags, non-zero skips the
  *                choice (Python's None choices).
  * score_cutoff:  as for hp_fuzzy_score.

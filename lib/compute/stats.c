@@ -127,7 +127,8 @@ static hp_status var_impl(double *out, const void *x, size_t n, hp_stats_type dt
     double s1 = 0.0, s2 = 0.0;
     for (size_t b = 0; b < blocks; b++) s1 += parts[b].s1, s2 += parts[b].s2;
     hp__stats_scratch_free(parts, stack);
-    double ss = s2 - s1 * s1 / (double)count;
+    /* s2 = inf (squares beyond DBL_MAX) stays inf, as NumPy's; s1^2 may be inf too */
+    double ss = isinf(s2) ? s2 : s2 - s1 * s1 / (double)count;
     if (ss < 0.0) ss = 0.0; /* only rounding can make it negative */
     double dof = (double)count - ddof;
     *out = ss / (dof > 0.0 ? dof : 0.0);

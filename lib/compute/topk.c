@@ -87,7 +87,7 @@ static void consume(void *vctx, const double *tile, size_t ldt, size_t i0, size_
                     size_t j0, size_t nj, const double *ra, const double *rb) {
     task_ctx *t = vctx;
     search *s = t->s;
-    hp_metric metric = s->job.metric;
+    hp_vec_metric metric = s->job.metric;
     size_t k = s->k;
     double sign = s->higher ? 1.0 : -1.0;
     bool f32 = s->job.type == HP__VF32;
@@ -167,7 +167,7 @@ static void merge_task(void *vctx, size_t begin, size_t end) {
 static size_t div_up(size_t a, size_t b) { return (a + b - 1) / b; }
 
 static hp_status topk(int64_t *indices, void *scores, hp__vtype t, const void *queries, size_t m,
-                      const void *corpus, size_t n, size_t dim, size_t k, hp_metric metric,
+                      const void *corpus, size_t n, size_t dim, size_t k, hp_vec_metric metric,
                       uint32_t flags, unsigned threads) {
     size_t esize = t == HP__VF32 ? sizeof(float) : t == HP__VF64 ? sizeof(double) : 1;
     HP_FORWARD_IF_ERROR(
@@ -257,19 +257,19 @@ static hp_status topk(int64_t *indices, void *scores, hp__vtype t, const void *q
 }
 
 hp_status hp_vec_topk_f32(int64_t *indices, float *scores, const float *queries, size_t m,
-                          const float *corpus, size_t n, size_t dim, size_t k, hp_metric metric,
+                          const float *corpus, size_t n, size_t dim, size_t k, hp_vec_metric metric,
                           uint32_t flags, unsigned threads) {
     return topk(indices, scores, HP__VF32, queries, m, corpus, n, dim, k, metric, flags, threads);
 }
 
 hp_status hp_vec_topk_f64(int64_t *indices, double *scores, const double *queries, size_t m,
-                          const double *corpus, size_t n, size_t dim, size_t k, hp_metric metric,
+                          const double *corpus, size_t n, size_t dim, size_t k, hp_vec_metric metric,
                           uint32_t flags, unsigned threads) {
     return topk(indices, scores, HP__VF64, queries, m, corpus, n, dim, k, metric, flags, threads);
 }
 
 hp_status hp_vec_topk_i8(int64_t *indices, double *scores, const int8_t *queries, size_t m,
-                         const int8_t *corpus, size_t n, size_t dim, size_t k, hp_metric metric,
+                         const int8_t *corpus, size_t n, size_t dim, size_t k, hp_vec_metric metric,
                          uint32_t flags, unsigned threads) {
     return topk(indices, scores, HP__VI8, queries, m, corpus, n, dim, k, metric, flags, threads);
 }

@@ -381,12 +381,12 @@ static sums sums_rows(hp__vtype t, const void *a, const void *b, size_t dim, int
     }
 }
 
-static int raw_mode(hp_metric metric) {
-    return metric == HP_METRIC_SQEUCLIDEAN || metric == HP_METRIC_EUCLIDEAN ? MODE_L2 : MODE_DOT;
+static int raw_mode(hp_vec_metric metric) {
+    return metric == HP_VEC_SQEUCLIDEAN || metric == HP_VEC_EUCLIDEAN ? MODE_L2 : MODE_DOT;
 }
 
-static bool is_cosine(hp_metric metric) {
-    return metric == HP_METRIC_COSINE || metric == HP_METRIC_COSINE_DISTANCE;
+static bool is_cosine(hp_vec_metric metric) {
+    return metric == HP_VEC_COSINE || metric == HP_VEC_COSINE_DISTANCE;
 }
 
 /* 1/|x| (inf for a zero row, so that cosine becomes 0*inf = NaN as documented). */
@@ -395,7 +395,7 @@ static double inv_norm(hp__vtype t, const void *x, size_t dim, int level) {
 }
 
 static double pair_value(hp__vtype t, const void *a, const void *b, size_t dim,
-                         hp_metric metric, int level) {
+                         hp_vec_metric metric, int level) {
     if (is_cosine(metric)) {
         sums s = sums_rows(t, a, b, dim, MODE_COS, level);
         /* sqrt each: the product of the squared norms could overflow double. */
@@ -408,10 +408,10 @@ static double pair_value(hp__vtype t, const void *a, const void *b, size_t dim,
 
 /* ---------------------------------------------------------------- argument checks */
 
-hp_status hp__vec_check(hp_metric metric, size_t dim, size_t elem_size, const void *a,
+hp_status hp__vec_check(hp_vec_metric metric, size_t dim, size_t elem_size, const void *a,
                         size_t rows_a, const char *name_a, const void *b, size_t rows_b,
                         const char *name_b) {
-    HP_RETURN_IF((unsigned)metric > (unsigned)HP_METRIC_EUCLIDEAN, HP_EINVAL,
+    HP_RETURN_IF((unsigned)metric > (unsigned)HP_VEC_EUCLIDEAN, HP_EINVAL,
                  "unknown metric %d", (int)metric);
     HP_RETURN_IF(dim == 0, HP_EINVAL, "dim is 0");
     size_t bytes;
@@ -430,7 +430,7 @@ hp_status hp__vec_check(hp_metric metric, size_t dim, size_t elem_size, const vo
 /* ---------------------------------------------------------------- one pair */
 
 static hp_status score_pair(double *out, hp__vtype t, const void *a, const void *b, size_t dim,
-                            hp_metric metric) {
+                            hp_vec_metric metric) {
     HP_CHECK_NOT_NULL(out, "out");
     *out = NAN;
     HP_FORWARD_IF_ERROR(hp__vec_check(metric, dim, type_size(t), a, 1, "a", b, 1, "b"));
@@ -439,17 +439,17 @@ static hp_status score_pair(double *out, hp__vtype t, const void *a, const void 
 }
 
 hp_status hp_vec_score_f32(double *out, const float *a, const float *b, size_t dim,
-                           hp_metric metric) {
+                           hp_vec_metric metric) {
     return score_pair(out, HP__VF32, a, b, dim, metric);
 }
 
 hp_status hp_vec_score_f64(double *out, const double *a, const double *b, size_t dim,
-                           hp_metric metric) {
+                           hp_vec_metric metric) {
     return score_pair(out, HP__VF64, a, b, dim, metric);
 }
 
 hp_status hp_vec_score_i8(double *out, const int8_t *a, const int8_t *b, size_t dim,
-                          hp_metric metric) {
+                          hp_vec_metric metric) {
     return score_pair(out, HP__VI8, a, b, dim, metric);
 }
 
@@ -706,7 +706,7 @@ typedef struct cdist_ctx {
 static void cdist_consume(void *vctx, const double *tile, size_t ldt, size_t i0, size_t mi,
                           size_t j0, size_t nj, const double *ra, const double *rb) {
     cdist_ctx *c = vctx;
-    hp_metric metric = c->job.metric;
+    hp_vec_metric metric = c->job.metric;
     for (size_t i = 0; i < mi; i++) {
         const double *t = tile + i * ldt;
         double r = ra ? ra[i] : 1.0;
@@ -732,7 +732,7 @@ static void cdist_task(void *vctx, size_t begin, size_t end) {
 }
 
 static hp_status cdist(void *out, hp__vtype t, const void *a, size_t m, const void *b, size_t n,
-                       size_t dim, hp_metric metric, unsigned threads) {
+                       size_t dim, hp_vec_metric metric, unsigned threads) {
     HP_FORWARD_IF_ERROR(hp__vec_check(metric, dim, type_size(t), a, m, "a", b, n, "b"));
     size_t cells, bytes;
     HP_RETURN_IF(!hp__mul_size(m, n, &cells) ||
@@ -769,45 +769,45 @@ static hp_status cdist(void *out, hp__vtype t, const void *a, size_t m, const vo
 }
 
 hp_status hp_vec_cdist_f32(float *out, const float *a, size_t m, const float *b, size_t n,
-                           size_t dim, hp_metric metric, unsigned threads) {
+                           size_t dim, hp_vec_metric metric, unsigned threads) {
     return cdist(out, HP__VF32, a, m, b, n, dim, metric, threads);
 }
 
 hp_status hp_vec_cdist_f64(double *out, const double *a, size_t m, const double *b, size_t n,
-                           size_t dim, hp_metric metric, unsigned threads) {
+                           size_t dim, hp_vec_metric metric, unsigned threads) {
     return cdist(out, HP__VF64, a, m, b, n, dim, metric, threads);
 }
 
 hp_status hp_vec_cdist_i8(double *out, const int8_t *a, size_t m, const int8_t *b, size_t n,
-                          size_t dim, hp_metric metric, unsigned threads) {
+                          size_t dim, hp_vec_metric metric, unsigned threads) {
     return cdist(out, HP__VI8, a, m, b, n, dim, metric, threads);
 }
 
 static hp_status score_many(void *out, hp__vtype t, const void *query, const void *rows,
-                            size_t n, size_t dim, hp_metric metric) {
+                            size_t n, size_t dim, hp_vec_metric metric) {
     HP_CHECK_NOT_NULL(query, "query");
     return cdist(out, t, query, 1, rows, n, dim, metric, 1);
 }
 
 hp_status hp_vec_score_many_f32(float *out, const float *query, const float *rows, size_t n,
-                                size_t dim, hp_metric metric) {
+                                size_t dim, hp_vec_metric metric) {
     return score_many(out, HP__VF32, query, rows, n, dim, metric);
 }
 
 hp_status hp_vec_score_many_f64(double *out, const double *query, const double *rows, size_t n,
-                                size_t dim, hp_metric metric) {
+                                size_t dim, hp_vec_metric metric) {
     return score_many(out, HP__VF64, query, rows, n, dim, metric);
 }
 
 hp_status hp_vec_score_many_i8(double *out, const int8_t *query, const int8_t *rows, size_t n,
-                               size_t dim, hp_metric metric) {
+                               size_t dim, hp_vec_metric metric) {
     return score_many(out, HP__VI8, query, rows, n, dim, metric);
 }
 
 /* ---------------------------------------------------------------- normalize */
 
 static hp_status normalize(void *x, hp__vtype t, size_t n, size_t dim) {
-    HP_FORWARD_IF_ERROR(hp__vec_check(HP_METRIC_DOT, dim, type_size(t), x, n, "x", x, 0, "x"));
+    HP_FORWARD_IF_ERROR(hp__vec_check(HP_VEC_DOT, dim, type_size(t), x, n, "x", x, 0, "x"));
     int level = isa();
     for (size_t r = 0; r < n; r++) {
         if (t == HP__VF32) {

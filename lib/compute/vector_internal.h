@@ -25,7 +25,7 @@ typedef void (*hp__tile_fn)(void *ctx, const double *tile, size_t ldt, size_t i0
 
 typedef struct hp__tile_job {
     hp__vtype type;
-    hp_metric metric;
+    hp_vec_metric metric;
     size_t dim;
     const void *a; /* matrices with row stride dim */
     const void *b;
@@ -41,22 +41,22 @@ bool hp__vec_tiles(const hp__tile_job *job, void *ctx, size_t a0, size_t a1, siz
 
 /* The checks shared by every vector entry point: metric known, dim >= 1, rows*dim*size
  * within HP_MAX_LEN for each matrix and the pointer non-NULL when rows > 0. */
-hp_status hp__vec_check(hp_metric metric, size_t dim, size_t elem_size, const void *a,
+hp_status hp__vec_check(hp_vec_metric metric, size_t dim, size_t elem_size, const void *a,
                         size_t rows_a, const char *name_a, const void *b, size_t rows_b,
                         const char *name_b);
 
 /* Metric value from a raw value and the rows' inverse norms (cosine only). Cosine is
  * clamped to [-1, 1]; NaN passes through (comparisons with NaN are false). */
-static inline double hp__vec_value(hp_metric metric, double raw, double ra, double rb) {
+static inline double hp__vec_value(hp_vec_metric metric, double raw, double ra, double rb) {
     switch (metric) {
-    case HP_METRIC_COSINE:
-    case HP_METRIC_COSINE_DISTANCE: {
+    case HP_VEC_COSINE:
+    case HP_VEC_COSINE_DISTANCE: {
         double c = raw * ra * rb;
         if (c > 1.0) c = 1.0;
         else if (c < -1.0) c = -1.0;
-        return metric == HP_METRIC_COSINE ? c : 1.0 - c;
+        return metric == HP_VEC_COSINE ? c : 1.0 - c;
     }
-    case HP_METRIC_EUCLIDEAN:
+    case HP_VEC_EUCLIDEAN:
         return sqrt(raw);
     default:
         return raw;
@@ -64,8 +64,8 @@ static inline double hp__vec_value(hp_metric metric, double raw, double ra, doub
 }
 
 /* True for the metrics where a higher value means more similar. */
-static inline bool hp__vec_higher_is_better(hp_metric metric) {
-    return metric == HP_METRIC_DOT || metric == HP_METRIC_COSINE;
+static inline bool hp__vec_higher_is_better(hp_vec_metric metric) {
+    return metric == HP_VEC_DOT || metric == HP_VEC_COSINE;
 }
 
 #endif /* HOTPATH_COMPUTE_VECTOR_INTERNAL_H */

@@ -50,11 +50,12 @@ static hp_status arena_build(arena *a, const hp_strings *batch, int enc, const c
     memset(a, 0, sizeof *a);
     HP_RETURN_IF(batch == NULL, HP_EINVAL, "%s is NULL", what);
     HP_FORWARD_IF_ERROR(hp_strings_check(batch));
-    HP_RETURN_IF(enc < HP_ENC_UTF8 || enc > HP_ENC_U32, HP_EINVAL,
+    HP_RETURN_IF(enc < HP_ENC_UTF8 || enc > HP_ENC_U16, HP_EINVAL,
                  "%s: unknown encoding %d", what, enc);
     size_t n = batch->count;
     size_t total_bytes = n ? (size_t)(batch->offsets[n] - batch->offsets[0]) : 0;
-    size_t cap = enc == HP_ENC_U32 ? total_bytes / 4 : total_bytes; /* elements <= bytes */
+    size_t cap = enc == HP_ENC_U32 ? total_bytes / 4 : enc == HP_ENC_U16 ? total_bytes / 2
+                                                                        : total_bytes;
     size_t bytes;
     HP_RETURN_IF(!hp__mul_size(cap ? cap : 1, sizeof(uint32_t), &bytes), HP_EOVERFLOW,
                  "%s is too large", what);

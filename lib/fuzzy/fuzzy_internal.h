@@ -100,8 +100,12 @@ typedef struct hp__pm1 {
     hp__pm64 high;
 } hp__pm1;
 
-/* Build from s[0..n), n <= 64. */
-void hp__pm1_build(hp__pm1 *pm, const uint32_t *s, size_t n);
+/* Build from s[0..n), n <= 64: returns a table holding s's bits. It is a per-thread
+ * table kept all-zero between uses (so building costs O(n), not a 2 KiB clear) while
+ * such tables are free, else `spare` after clearing it. Every hp__pm1_begin must be
+ * paired with hp__pm1_end(table, s, n) on the same thread, innermost first. */
+hp__pm1 *hp__pm1_begin(hp__pm1 *spare, const uint32_t *s, size_t n);
+void hp__pm1_end(hp__pm1 *pm, const uint32_t *s, size_t n);
 
 static inline uint64_t hp__pm1_get(const hp__pm1 *pm, uint32_t c) {
     if (c < 256) return pm->low[c];

@@ -151,9 +151,10 @@ hp_status hp__lcs(size_t *out, const hp__pm *pm, const uint32_t *a, size_t la, c
         ma = mb, mb = tn;
     }
     if (ma <= 64) {
-        hp__pm1 p1;
-        hp__pm1_build(&p1, a, ma);
-        *out = base + lcs_pm1(&p1, ma, b, mb);
+        hp__pm1 spare;
+        hp__pm1 *p1 = hp__pm1_begin(&spare, a, ma);
+        *out = base + lcs_pm1(p1, ma, b, mb);
+        hp__pm1_end(p1, a, ma);
         return HP_OK;
     }
     hp__pm local;

@@ -318,9 +318,10 @@ static hp_status unit_distance(uint64_t *out, const hp__pm *pm, const uint32_t *
         ma = mb, mb = tn;
     }
     if (ma <= 64) {
-        hp__pm1 p1;
-        hp__pm1_build(&p1, a, ma);
-        *out = hyyro_pm1(&p1, ma, b, mb, max);
+        hp__pm1 spare;
+        hp__pm1 *p1 = hp__pm1_begin(&spare, a, ma);
+        *out = hyyro_pm1(p1, ma, b, mb, max);
+        hp__pm1_end(p1, a, ma);
         return HP_OK;
     }
     uint64_t mx = max < mb ? max : mb;

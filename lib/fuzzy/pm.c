@@ -74,8 +74,8 @@ void hp__pm_release(hp__pm *pm) {
     memset(pm, 0, sizeof *pm);
 }
 
-void hp__pm1_build(hp__pm1 *pm, const uint32_t *s, size_t n) {
-    memset(pm->low, 0, sizeof pm->low);
+/* Sets s's bits in a table whose low part is all zero. */
+static void pm1_fill(hp__pm1 *pm, const uint32_t *s, size_t n) {
     size_t high = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] < 256)
@@ -97,4 +97,33 @@ void hp__pm1_build(hp__pm1 *pm, const uint32_t *s, size_t n) {
         t->keys[k] = s[i];
         t->bits[k] |= (uint64_t)1 << i;
     }
+}
+
+/* Per-thread tables, zero at thread start and zero again after every hp__pm1_end. A
+ * few levels cover nesting (a scorer holding one while it calls a kernel that needs
+ * another); deeper callers get their spare. */
+enum { PM1_LEVELS = 3 };
+static __thread struct {
+    unsigned depth;
+    hp__pm1 t[PM1_LEVELS];
+} pm1_pool;
+
+hp__pm1 *hp__pm1_begin(hp__pm1 *spare, const uint32_t *s, size_t n) {
+    hp__pm1 *pm;
+    if (pm1_pool.depth < PM1_LEVELS) {
+        pm = &pm1_pool.t[pm1_pool.depth++];
+    } else {
+        pm = spare;
+        memset(pm->low, 0, sizeof pm->low);
+    }
+    pm1_fill(pm, s, n);
+    return pm;
+}
+
+void hp__pm1_end(hp__pm1 *pm, const uint32_t *s, size_t n) {
+    if (pm != &pm1_pool.t[pm1_pool.depth ? pm1_pool.depth - 1 : 0] || pm1_pool.depth == 0)
+        return; /* a spare: nothing to keep clean */
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 256) pm->low[s[i]] = 0;
+    pm1_pool.depth--;
 }

@@ -37,6 +37,19 @@ hp_status hp__seq_decode(hp__seq *out, const void *p, size_t len, int enc, const
         }
         out->n = len;
         return HP_OK;
+    case HP_ENC_U16: {
+        uint32_t *dst = seq_room(out, len);
+        HP_RETURN_IF(dst == NULL, HP_ENOMEM, "no memory for a %zu-element %s", len, what);
+        const unsigned char *s = p;
+        for (size_t i = 0; i < len; i++) {
+            uint16_t v;
+            memcpy(&v, s + 2 * i, 2);
+            dst[i] = v;
+        }
+        out->p = dst;
+        out->n = len;
+        return HP_OK;
+    }
     case HP_ENC_BYTES: {
         uint32_t *dst = seq_room(out, len);
         HP_RETURN_IF(dst == NULL, HP_ENOMEM, "no memory for a %zu-element %s", len, what);
@@ -73,7 +86,7 @@ hp_status hp__seq_decode(hp__seq *out, const void *p, size_t len, int enc, const
     }
     default:
         return hp__fail(HP_EINVAL, "%s: unknown encoding %d (want HP_ENC_UTF8, HP_ENC_BYTES "
-                                   "or HP_ENC_U32)", what, enc);
+                                   "HP_ENC_U32 or HP_ENC_U16)", what, enc);
     }
 }
 
@@ -82,15 +95,16 @@ hp_status hp__seq_decode_batch(hp__seq *out, const hp_strings *batch, size_t i, 
     int64_t lo = batch->offsets[i], hi = batch->offsets[i + 1];
     size_t len = (size_t)(hi - lo);
     const char *p = batch->data ? batch->data + lo : NULL;
-    if (enc == HP_ENC_U32) {
-        if (len % 4 != 0) {
+    if (enc == HP_ENC_U32 || enc == HP_ENC_U16) {
+        size_t unit = enc == HP_ENC_U32 ? 4 : 2;
+        if (len % unit != 0) {
             out->p = out->inline_buf;
             out->n = 0;
             out->heap = NULL;
-            return hp__fail(HP_EINVAL, "%s %zu: HP_ENC_U32 string of %zu bytes, not a multiple "
-                                       "of 4", what, i, len);
+            return hp__fail(HP_EINVAL, "%s %zu: a string of %zu bytes is not a whole number of "
+                                       "%zu-byte elements", what, i, len, unit);
         }
-        len /= 4;
+        len /= unit;
     }
     hp_status st = hp__seq_decode(out, p, len, enc, what);
     if (st == HP_EUTF8) {

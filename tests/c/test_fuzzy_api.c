@@ -79,6 +79,15 @@ START_TEST(test_fuzzy__encodings_compare_by_value) {
     ck_assert_int_eq(hp_fuzzy_score(&out, &sc, utf8, 6, HP_ENC_BYTES, latin1, 5, HP_ENC_BYTES, NAN),
                      HP_OK);
     ck_assert(out == 3);
+    const uint16_t u16[] = {'h', 0xE9, 'l', 'l', 'o'};
+    ck_assert_int_eq(hp_fuzzy_score(&out, &sc, u16, 5, HP_ENC_U16, utf8, 6, HP_ENC_UTF8, NAN),
+                     HP_OK);
+    ck_assert(out == 0);
+    unsigned char raw16[2 * 5 + 1];
+    memcpy(raw16 + 1, u16, sizeof u16);
+    ck_assert_int_eq(hp_fuzzy_score(&out, &sc, raw16 + 1, 5, HP_ENC_U16, u32, 5, HP_ENC_U32, NAN),
+                     HP_OK);
+    ck_assert(out == 0);
     /* unaligned U32 input is copied, not misread */
     unsigned char raw[4 * 5 + 1];
     memcpy(raw + 1, u32, sizeof u32);
@@ -106,7 +115,7 @@ START_TEST(test_fuzzy__score_errors) {
     ck_assert_int_eq(hp_fuzzy_score(&out, &sc, "a", 1, 0, NULL, 1, 0, NAN), HP_EINVAL);
     ck_assert_int_eq(hp_fuzzy_score(&out, &sc, NULL, 0, 0, NULL, 0, 0, NAN), HP_OK);
     ck_assert(out == 0);
-    ck_assert_int_eq(hp_fuzzy_score(&out, &sc, "a", 1, 3, "b", 1, 0, NAN), HP_EINVAL);
+    ck_assert_int_eq(hp_fuzzy_score(&out, &sc, "a", 1, 4, "b", 1, 0, NAN), HP_EINVAL);
     ck_assert(strstr(hp_last_error_message(), "unknown encoding") != NULL);
     ck_assert_int_eq(hp_fuzzy_score(&out, &sc, "a", 1, 0, "b\xff", 2, 0, NAN), HP_EUTF8);
     ck_assert(strstr(hp_last_error_message(), "second sequence") != NULL);
@@ -285,10 +294,14 @@ START_TEST(test_fuzzy__extract_best_first_ties_by_index) {
                                       NULL),
                      HP_EUTF8);
     ck_assert(strstr(hp_last_error_message(), "string 10") != NULL);
-    /* U32 strings must be whole elements */
+    /* U32 and U16 strings must be whole elements */
     ck_assert_int_eq(hp_fuzzy_extract(out, 8, &n, q, &b.s, HP_ENC_U32, NULL, NAN, 8, 0, NULL,
                                       NULL),
                      HP_EINVAL);
+    ck_assert_int_eq(hp_fuzzy_extract(out, 8, &n, q, &b.s, HP_ENC_U16, NULL, NAN, 8, 0, NULL,
+                                      NULL),
+                     HP_EINVAL);
+    ck_assert(strstr(hp_last_error_message(), "2-byte elements") != NULL);
     hp_fuzzy_query_free(q);
     free_batch(&b);
 }

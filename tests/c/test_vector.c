@@ -17,19 +17,19 @@
         if (!(cond)) ck_abort_msg(__VA_ARGS__);                                                    \
     } while (0)
 
-static const hp_metric METRICS[] = {HP_METRIC_DOT, HP_METRIC_COSINE, HP_METRIC_COSINE_DISTANCE,
-                                    HP_METRIC_SQEUCLIDEAN, HP_METRIC_EUCLIDEAN};
+static const hp_vec_metric METRICS[] = {HP_VEC_DOT, HP_VEC_COSINE, HP_VEC_COSINE_DISTANCE,
+                                    HP_VEC_SQEUCLIDEAN, HP_VEC_EUCLIDEAN};
 
 static double urand(void) { return (double)rand() / RAND_MAX * 2.0 - 1.0; }
 
-static double score32(const float *a, const float *b, size_t dim, hp_metric metric) {
+static double score32(const float *a, const float *b, size_t dim, hp_vec_metric metric) {
     double out = -7;
     ck_assert_int_eq(hp_vec_score_f32(&out, a, b, dim, metric), HP_OK);
     return out;
 }
 
 /* The exact-product double reference of every metric. */
-static double reference(const float *a, const float *b, size_t dim, hp_metric metric) {
+static double reference(const float *a, const float *b, size_t dim, hp_vec_metric metric) {
     double ab = 0, aa = 0, bb = 0, dd = 0;
     for (size_t i = 0; i < dim; i++) {
         ab += (double)a[i] * b[i];
@@ -39,10 +39,10 @@ static double reference(const float *a, const float *b, size_t dim, hp_metric me
     }
     double c = ab / (sqrt(aa) * sqrt(bb));
     switch (metric) {
-    case HP_METRIC_DOT: return ab;
-    case HP_METRIC_COSINE: return c;
-    case HP_METRIC_COSINE_DISTANCE: return 1 - c;
-    case HP_METRIC_SQEUCLIDEAN: return dd;
+    case HP_VEC_DOT: return ab;
+    case HP_VEC_COSINE: return c;
+    case HP_VEC_COSINE_DISTANCE: return 1 - c;
+    case HP_VEC_SQEUCLIDEAN: return dd;
     default: return sqrt(dd);
     }
 }
@@ -57,25 +57,25 @@ static int levels(int *out) {
 
 START_TEST(test_vector__known_values) {
     const float a[] = {1, 2, 3}, b[] = {4, -5, 6};
-    ck_assert(score32(a, b, 3, HP_METRIC_DOT) == 12.0);
-    ck_assert(score32(a, b, 3, HP_METRIC_SQEUCLIDEAN) == 9 + 49 + 9);
-    ck_assert(fabs(score32(a, b, 3, HP_METRIC_EUCLIDEAN) - sqrt(67.0)) < 1e-12);
-    ck_assert(fabs(score32(a, b, 3, HP_METRIC_COSINE) - 12 / (sqrt(14.0) * sqrt(77.0))) < 1e-12);
-    ck_assert(score32(a, a, 3, HP_METRIC_COSINE) == 1.0);
-    ck_assert(score32(a, a, 3, HP_METRIC_COSINE_DISTANCE) == 0.0);
+    ck_assert(score32(a, b, 3, HP_VEC_DOT) == 12.0);
+    ck_assert(score32(a, b, 3, HP_VEC_SQEUCLIDEAN) == 9 + 49 + 9);
+    ck_assert(fabs(score32(a, b, 3, HP_VEC_EUCLIDEAN) - sqrt(67.0)) < 1e-12);
+    ck_assert(fabs(score32(a, b, 3, HP_VEC_COSINE) - 12 / (sqrt(14.0) * sqrt(77.0))) < 1e-12);
+    ck_assert(score32(a, a, 3, HP_VEC_COSINE) == 1.0);
+    ck_assert(score32(a, a, 3, HP_VEC_COSINE_DISTANCE) == 0.0);
     const double x[] = {1.5, -2}, y[] = {2, 4};
     double out;
-    ck_assert_int_eq(hp_vec_score_f64(&out, x, y, 2, HP_METRIC_DOT), HP_OK);
+    ck_assert_int_eq(hp_vec_score_f64(&out, x, y, 2, HP_VEC_DOT), HP_OK);
     ck_assert(out == -5.0);
     const int8_t p[] = {-128, 127, 3}, q[] = {-128, -128, 2};
-    ck_assert_int_eq(hp_vec_score_i8(&out, p, q, 3, HP_METRIC_DOT), HP_OK);
+    ck_assert_int_eq(hp_vec_score_i8(&out, p, q, 3, HP_VEC_DOT), HP_OK);
     ck_assert(out == 16384.0 - 16256.0 + 6.0);
-    ck_assert_int_eq(hp_vec_score_i8(&out, p, q, 3, HP_METRIC_SQEUCLIDEAN), HP_OK);
+    ck_assert_int_eq(hp_vec_score_i8(&out, p, q, 3, HP_VEC_SQEUCLIDEAN), HP_OK);
     ck_assert(out == 0 + 255.0 * 255.0 + 1);
     /* opposite vectors: clamped to exactly -1 / 2 */
     const float u[] = {0.1f, 0.2f, 0.3f}, v[] = {-0.1f, -0.2f, -0.3f};
-    ck_assert(score32(u, v, 3, HP_METRIC_COSINE) >= -1.0);
-    ck_assert(score32(u, v, 3, HP_METRIC_COSINE_DISTANCE) <= 2.0);
+    ck_assert(score32(u, v, 3, HP_VEC_COSINE) >= -1.0);
+    ck_assert(score32(u, v, 3, HP_VEC_COSINE_DISTANCE) <= 2.0);
 }
 END_TEST
 
@@ -88,10 +88,10 @@ START_TEST(test_vector__i8_is_exact_beyond_int32) {
     for (int l = 0; l < nl; l++) {
         ck_assert_int_eq(hp_simd_set_level(lv[l]), HP_OK);
         double out;
-        ck_assert_int_eq(hp_vec_score_i8(&out, a, b, n, HP_METRIC_DOT), HP_OK);
+        ck_assert_int_eq(hp_vec_score_i8(&out, a, b, n, HP_VEC_DOT), HP_OK);
         EXPECT(out == 300000.0 * 16384.0, "level %d: %.17g", lv[l], out);
         for (size_t i = 0; i < n; i++) b[i] = 127;
-        ck_assert_int_eq(hp_vec_score_i8(&out, a, b, n, HP_METRIC_SQEUCLIDEAN), HP_OK);
+        ck_assert_int_eq(hp_vec_score_i8(&out, a, b, n, HP_VEC_SQEUCLIDEAN), HP_OK);
         EXPECT(out == 300000.0 * 65025.0, "level %d: %.17g", lv[l], out);
         for (size_t i = 0; i < n; i++) b[i] = -128;
     }
@@ -117,8 +117,8 @@ START_TEST(test_vector__f32_error_bound_at_4096) {
                 b[i] = (float)(fabs(urand()) + 0.5);
                 abs_sum += (double)a[i] * b[i];
             }
-            double want = reference(a, b, D, HP_METRIC_DOT);
-            double got = score32(a, b, D, HP_METRIC_DOT);
+            double want = reference(a, b, D, HP_VEC_DOT);
+            double got = score32(a, b, D, HP_VEC_DOT);
             double bound = 3.9e-6 * abs_sum + D * DBL_EPSILON * abs_sum;
             EXPECT(fabs(got - want) <= bound, "level %d: err %g > bound %g", lv[l],
                    fabs(got - want), bound);
@@ -130,10 +130,10 @@ START_TEST(test_vector__f32_error_bound_at_4096) {
             a[i] = i < 16 ? 1.0f : 0x1p-25f;
             b[i] = 1.0f;
         }
-        double want = 16.0 + (D - 16) * 0x1p-25, got = score32(a, b, D, HP_METRIC_DOT);
+        double want = 16.0 + (D - 16) * 0x1p-25, got = score32(a, b, D, HP_VEC_DOT);
         EXPECT(fabs(got - want) <= 3.9e-6 * want, "level %d: small terms lost: %.10g vs %.10g",
                lv[l], got, want);
-        ck_assert(fabs(score32(a, a, D, HP_METRIC_SQEUCLIDEAN)) == 0.0);
+        ck_assert(fabs(score32(a, a, D, HP_VEC_SQEUCLIDEAN)) == 0.0);
     }
     ck_assert_int_eq(hp_simd_set_level((int)hp_simd_detected()), HP_OK);
 }
@@ -157,8 +157,8 @@ START_TEST(test_vector__levels_agree_with_reference) {
                 for (int m = 0; m < 5; m++) {
                     double want = reference(a, b, dim, METRICS[m]);
                     double got = score32(a, b, dim, METRICS[m]);
-                    double scale = METRICS[m] == HP_METRIC_COSINE ||
-                                   METRICS[m] == HP_METRIC_COSINE_DISTANCE ? 1.0 : 4.0 * (double)dim;
+                    double scale = METRICS[m] == HP_VEC_COSINE ||
+                                   METRICS[m] == HP_VEC_COSINE_DISTANCE ? 1.0 : 4.0 * (double)dim;
                     EXPECT(fabs(got - want) <= 4e-6 * scale, "level %d dim %zu off %zu metric %d: "
                            "%.10g vs %.10g", lv[l], dim, off, m, got, want);
                 }
@@ -178,9 +178,9 @@ START_TEST(test_vector__levels_agree_with_reference) {
                     ab += p[i] * q[i];
                     dd2 += (p[i] - q[i]) * (p[i] - q[i]);
                 }
-                ck_assert_int_eq(hp_vec_score_i8(&got64, p, q, dd, HP_METRIC_DOT), HP_OK);
+                ck_assert_int_eq(hp_vec_score_i8(&got64, p, q, dd, HP_VEC_DOT), HP_OK);
                 EXPECT(got64 == (double)ab, "i8 dot level %d dim %zu", lv[l], dd);
-                ck_assert_int_eq(hp_vec_score_i8(&got64, p, q, dd, HP_METRIC_SQEUCLIDEAN), HP_OK);
+                ck_assert_int_eq(hp_vec_score_i8(&got64, p, q, dd, HP_VEC_SQEUCLIDEAN), HP_OK);
                 EXPECT(got64 == (double)dd2, "i8 l2 level %d dim %zu", lv[l], dd);
             }
         }
@@ -199,14 +199,14 @@ START_TEST(test_vector__nan_and_zero_vectors) {
         for (int m = 0; m < 5; m++) {
             EXPECT(isnan(score32(a, b, 40, METRICS[m])), "level %d metric %d", lv[l], m);
         }
-        EXPECT(isnan(score32(z, b, 40, HP_METRIC_COSINE)), "zero vector cosine is NaN");
-        EXPECT(score32(z, b, 40, HP_METRIC_DOT) == 0.0, "zero dot");
+        EXPECT(isnan(score32(z, b, 40, HP_VEC_COSINE)), "zero vector cosine is NaN");
+        EXPECT(score32(z, b, 40, HP_VEC_DOT) == 0.0, "zero dot");
         float out[3];
         float rows[3 * 40];
         memcpy(rows, b, sizeof b);
         memcpy(rows + 40, a, sizeof a);
         memcpy(rows + 80, z, sizeof z);
-        ck_assert_int_eq(hp_vec_score_many_f32(out, b, rows, 3, 40, HP_METRIC_COSINE), HP_OK);
+        ck_assert_int_eq(hp_vec_score_many_f32(out, b, rows, 3, 40, HP_VEC_COSINE), HP_OK);
         EXPECT(out[0] == 1.0f && isnan(out[1]) && isnan(out[2]), "many: %g %g %g", out[0],
                out[1], out[2]);
     }
@@ -251,9 +251,9 @@ START_TEST(test_vector__cdist_matches_pairs) {
                 }
             }
             if (m == 1) {
-                ck_assert_int_eq(hp_vec_score_many_f32(out, ua, b, n, dim, HP_METRIC_DOT), HP_OK);
+                ck_assert_int_eq(hp_vec_score_many_f32(out, ua, b, n, dim, HP_VEC_DOT), HP_OK);
                 for (size_t j = 0; j < n; j++)
-                    EXPECT(fabs(out[j] - reference(ua, b + j * dim, dim, HP_METRIC_DOT)) < 1e-4,
+                    EXPECT(fabs(out[j] - reference(ua, b + j * dim, dim, HP_VEC_DOT)) < 1e-4,
                            "many");
             }
         }
@@ -321,14 +321,14 @@ static int cand_cmp(const void *x, const void *y) {
 
 /* Brute force from cdist: sort each row by the documented order. */
 static void check_topk(const float *q, size_t m, const float *c, size_t n, size_t dim, size_t k,
-                       hp_metric metric, uint32_t flags, unsigned threads) {
+                       hp_vec_metric metric, uint32_t flags, unsigned threads) {
     float *full = malloc((m * n + 1) * sizeof *full);
     int64_t *idx = malloc((m * k + 1) * sizeof *idx);
     float *sc = malloc((m * k + 1) * sizeof *sc);
     cand *row = malloc((n + 1) * sizeof *row);
     ck_assert_int_eq(hp_vec_cdist_f32(full, q, m, c, n, dim, metric, 1), HP_OK);
     ck_assert_int_eq(hp_vec_topk_f32(idx, sc, q, m, c, n, dim, k, metric, flags, threads), HP_OK);
-    bool higher = metric == HP_METRIC_DOT || metric == HP_METRIC_COSINE;
+    bool higher = metric == HP_VEC_DOT || metric == HP_VEC_COSINE;
     for (size_t i = 0; i < m; i++) {
         size_t cnt = 0;
         for (size_t j = 0; j < n; j++) {
@@ -391,7 +391,7 @@ START_TEST(test_vector__topk_nan_ranks_last) {
         check_topk(q, 1, c, 6, 4, 3, METRICS[m], 0, 0);
     }
     int64_t idx[6];
-    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, q, 1, c, 6, 4, 6, HP_METRIC_DOT, 0, 0), HP_OK);
+    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, q, 1, c, 6, 4, 6, HP_VEC_DOT, 0, 0), HP_OK);
     ck_assert(idx[4] == 1 && idx[5] == 4);
 }
 END_TEST
@@ -400,17 +400,17 @@ START_TEST(test_vector__topk_f64_i8_and_empty) {
     double q[2 * 3] = {1, 0, 0, 0, 1, 0}, c[4 * 3] = {0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0};
     int64_t idx[2 * 3];
     double sc[2 * 3];
-    ck_assert_int_eq(hp_vec_topk_f64(idx, sc, q, 2, c, 4, 3, 3, HP_METRIC_COSINE, 0, 0), HP_OK);
+    ck_assert_int_eq(hp_vec_topk_f64(idx, sc, q, 2, c, 4, 3, 3, HP_VEC_COSINE, 0, 0), HP_OK);
     ck_assert(idx[0] == 1 && idx[1] == 3 && idx[2] == 2 && sc[0] == 1.0);
     ck_assert(idx[3] == 0 && idx[4] == 2 && idx[5] == 1 && sc[5] == 0.0);
     int8_t qi[3] = {1, 2, 3}, ci[3 * 3] = {3, 2, 1, 1, 2, 3, -1, -2, -3};
-    ck_assert_int_eq(hp_vec_topk_i8(idx, sc, qi, 1, ci, 3, 3, 3, HP_METRIC_SQEUCLIDEAN, 0, 0), HP_OK);
+    ck_assert_int_eq(hp_vec_topk_i8(idx, sc, qi, 1, ci, 3, 3, 3, HP_VEC_SQEUCLIDEAN, 0, 0), HP_OK);
     ck_assert(idx[0] == 1 && idx[1] == 0 && idx[2] == 2 && sc[0] == 0 && sc[1] == 8 && sc[2] == 56);
     /* empty corpus: every slot -1 / NaN; k 0 and m 0 write nothing */
-    ck_assert_int_eq(hp_vec_topk_f64(idx, sc, q, 2, NULL, 0, 3, 3, HP_METRIC_DOT, 0, 0), HP_OK);
+    ck_assert_int_eq(hp_vec_topk_f64(idx, sc, q, 2, NULL, 0, 3, 3, HP_VEC_DOT, 0, 0), HP_OK);
     for (int i = 0; i < 6; i++) ck_assert(idx[i] == -1 && isnan(sc[i]));
-    ck_assert_int_eq(hp_vec_topk_f64(NULL, NULL, q, 2, c, 4, 3, 0, HP_METRIC_DOT, 0, 0), HP_OK);
-    ck_assert_int_eq(hp_vec_topk_f64(NULL, NULL, NULL, 0, c, 4, 3, 5, HP_METRIC_DOT, 0, 0), HP_OK);
+    ck_assert_int_eq(hp_vec_topk_f64(NULL, NULL, q, 2, c, 4, 3, 0, HP_VEC_DOT, 0, 0), HP_OK);
+    ck_assert_int_eq(hp_vec_topk_f64(NULL, NULL, NULL, 0, c, 4, 3, 5, HP_VEC_DOT, 0, 0), HP_OK);
 }
 END_TEST
 
@@ -418,44 +418,44 @@ START_TEST(test_vector__errors) {
     float a[4] = {1, 2, 3, 4}, out[4];
     double d;
     int64_t idx[4];
-    ck_assert_int_eq(hp_vec_score_f32(NULL, a, a, 4, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_f32(&d, NULL, a, 4, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_f32(&d, a, NULL, 4, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, 0, HP_METRIC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_f32(NULL, a, a, 4, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_f32(&d, NULL, a, 4, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_f32(&d, a, NULL, 4, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, 0, HP_VEC_DOT), HP_EINVAL);
     ck_assert_str_eq(hp_last_error_message(), "dim is 0");
-    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, 4, (hp_metric)5), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, 4, (hp_metric)-1), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, SIZE_MAX / 2, HP_METRIC_DOT), HP_EOVERFLOW);
-    ck_assert_int_eq(hp_vec_score_f64(&d, (double *)NULL, NULL, 2, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_i8(&d, (int8_t *)a, NULL, 2, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_i8(&d, (int8_t *)a, (int8_t *)a, HP_MAX_LEN + 1, HP_METRIC_DOT),
+    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, 4, (hp_vec_metric)5), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, 4, (hp_vec_metric)-1), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_f32(&d, a, a, SIZE_MAX / 2, HP_VEC_DOT), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_vec_score_f64(&d, (double *)NULL, NULL, 2, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_i8(&d, (int8_t *)a, NULL, 2, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_i8(&d, (int8_t *)a, (int8_t *)a, HP_MAX_LEN + 1, HP_VEC_DOT),
                      HP_EOVERFLOW);
     /* one to many */
-    ck_assert_int_eq(hp_vec_score_many_f32(out, a, a, 0, 4, HP_METRIC_DOT), HP_OK);
-    ck_assert_int_eq(hp_vec_score_many_f32(NULL, a, a, 1, 4, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_many_f32(out, NULL, a, 1, 4, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_many_f32(out, a, NULL, 1, 4, HP_METRIC_DOT), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_score_many_f32(out, a, a, SIZE_MAX / 8, 4, HP_METRIC_DOT), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_vec_score_many_f32(out, a, a, 0, 4, HP_VEC_DOT), HP_OK);
+    ck_assert_int_eq(hp_vec_score_many_f32(NULL, a, a, 1, 4, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_many_f32(out, NULL, a, 1, 4, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_many_f32(out, a, NULL, 1, 4, HP_VEC_DOT), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_score_many_f32(out, a, a, SIZE_MAX / 8, 4, HP_VEC_DOT), HP_EOVERFLOW);
     /* cdist */
-    ck_assert_int_eq(hp_vec_cdist_f32(out, a, 0, a, 1, 4, HP_METRIC_DOT, 0), HP_OK);
-    ck_assert_int_eq(hp_vec_cdist_f32(NULL, a, 1, a, 1, 4, HP_METRIC_DOT, 0), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_cdist_f32(out, a, 1, a, 1, 0, HP_METRIC_DOT, 0), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_cdist_f32(out, a, 1, NULL, 1, 4, HP_METRIC_DOT, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_cdist_f32(out, a, 0, a, 1, 4, HP_VEC_DOT, 0), HP_OK);
+    ck_assert_int_eq(hp_vec_cdist_f32(NULL, a, 1, a, 1, 4, HP_VEC_DOT, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_cdist_f32(out, a, 1, a, 1, 0, HP_VEC_DOT, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_cdist_f32(out, a, 1, NULL, 1, 4, HP_VEC_DOT, 0), HP_EINVAL);
     ck_assert_int_eq(hp_vec_cdist_f32(out, a, (size_t)1 << 40, a, (size_t)1 << 40, 1,
-                                      HP_METRIC_DOT, 0), HP_EOVERFLOW);
-    ck_assert_int_eq(hp_vec_cdist_f64((double *)out, (double *)a, 1, (double *)a, 1, 2, (hp_metric)9, 0),
+                                      HP_VEC_DOT, 0), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_vec_cdist_f64((double *)out, (double *)a, 1, (double *)a, 1, 2, (hp_vec_metric)9, 0),
                      HP_EINVAL);
     /* top-k */
-    ck_assert_int_eq(hp_vec_topk_f32(NULL, NULL, a, 1, a, 1, 4, 1, HP_METRIC_DOT, 0, 0), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, a, 1, 4, 1, HP_METRIC_DOT, 2, 0), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, a, 1, 0, 1, HP_METRIC_DOT, 0, 0), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, NULL, 1, a, 1, 4, 1, HP_METRIC_DOT, 0, 0), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, NULL, 1, 4, 1, HP_METRIC_DOT, 0, 0), HP_EINVAL);
-    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, a, 1, 4, SIZE_MAX / 2, HP_METRIC_DOT, 0, 0),
+    ck_assert_int_eq(hp_vec_topk_f32(NULL, NULL, a, 1, a, 1, 4, 1, HP_VEC_DOT, 0, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, a, 1, 4, 1, HP_VEC_DOT, 2, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, a, 1, 0, 1, HP_VEC_DOT, 0, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, NULL, 1, a, 1, 4, 1, HP_VEC_DOT, 0, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, NULL, 1, 4, 1, HP_VEC_DOT, 0, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, 1, a, 1, 4, SIZE_MAX / 2, HP_VEC_DOT, 0, 0),
                      HP_EOVERFLOW);
     ck_assert_int_eq(hp_vec_topk_f32(idx, NULL, a, (size_t)1 << 40, a, 1, 4, (size_t)1 << 40,
-                                     HP_METRIC_DOT, 0, 0), HP_EOVERFLOW);
-    ck_assert_int_eq(hp_vec_topk_i8(idx, NULL, (int8_t *)a, 1, (int8_t *)a, 1, 4, 1, (hp_metric)7, 0, 0),
+                                     HP_VEC_DOT, 0, 0), HP_EOVERFLOW);
+    ck_assert_int_eq(hp_vec_topk_i8(idx, NULL, (int8_t *)a, 1, (int8_t *)a, 1, 4, 1, (hp_vec_metric)7, 0, 0),
                      HP_EINVAL);
     /* nothing allocated is left behind by any failure */
     ck_assert_uint_eq(hp_live_allocations(), 0);

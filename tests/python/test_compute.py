@@ -287,12 +287,8 @@ def test_sum_numpy_does_not_modify_input():
 
 
 @pytest.mark.parametrize("x", [
-    np.zeros(4, dtype=np.float32),
-    np.zeros(4, dtype=np.int64),
     np.zeros(4, dtype=np.complex128),
     np.zeros(4, dtype=">f8"),  # big-endian float64 must not be reinterpreted
-    array("f", [1.0, 2.0]),
-    array("q", [1, 2]),
     b"\x00" * 16,
     bytearray(16),
     "1.0",

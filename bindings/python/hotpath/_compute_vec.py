@@ -19,7 +19,7 @@ import threading
 from array import array
 from typing import Any, Optional, Tuple
 
-from . import _backend
+from . import _backend, _fuzzy
 from ._backend import check, lib
 
 try:
@@ -127,6 +127,8 @@ def _arg(m: _Matrix) -> Any:
     return _backend.typed_arg(m.obj, _TYPES[m.fmt][1]) if m.rows else _backend.NULL
 
 
+_fast_vec = _fuzzy.FAST.vec_score if _fuzzy.FAST is not None else None
+
 # ---------------------------------------------------------------- call helpers
 # Buffer arguments exist only inside these helpers: they validate everything first,
 # make the C call and return plain values; the public functions raise afterwards.
@@ -224,6 +226,10 @@ def _normalize_call(x: Any) -> Tuple[int, Any]:
 
 
 def _pair(a: Any, b: Any, metric: int) -> Any:
+    if _fast_vec is not None:  # CPython fast path for two plain 1-D vectors (see _fast.c)
+        r = _fast_vec(metric, a, b)
+        if r is not NotImplemented:
+            return r
     status, value = _pair_call(a, b, metric)
     check(status)
     return value

@@ -17,13 +17,15 @@ Implementation rule (see _backend): buffer arguments are created only inside the
 from __future__ import annotations
 
 import functools
+import os
+import struct
 from array import array
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import _backend
 from ._backend import check, lib
 
-ENC_UTF8, ENC_BYTES, ENC_U32 = 0, 1, 2
+ENC_UTF8, ENC_BYTES, ENC_U32, ENC_U16 = 0, 1, 2, 3
 KIND_METRIC, KIND_FUZZ = 0, 1
 DISTANCE, SIMILARITY, NORMALIZED_DISTANCE, NORMALIZED_SIMILARITY = 0, 1, 2, 3
 
@@ -104,10 +106,11 @@ if _backend.BACKEND == "cffi":
 else:
     import ctypes
 
-    from ._ctypes_sig_fuzzy import Alignment, Editop, Scorer
+    from ._ctypes_sig_fuzzy import Alignment, Editop
+    from ._ctypes_sig_fuzzy import Scorer as _CScorer
 
     def _new_scorer() -> Any:
-        return ctypes.pointer(Scorer())
+        return ctypes.pointer(_CScorer())
 
     def _new_double() -> Any:
         return ctypes.c_double()
@@ -125,30 +128,39 @@ def _struct(sc: Any) -> Any:
     return sc if _backend.BACKEND == "cffi" else sc.contents
 
 
-_SCORERS: Dict[tuple, Any] = {}
+class Scorer(NamedTuple):
+    """An hp_scorer twice: `c` for the cffi/ctypes calls, `raw` (the struct's bytes) for
+    the CPython fast path."""
+    c: Any
+    raw: bytes
+
+
+_SCORER_LAYOUT = struct.Struct("=iiiiQQQd")  # hp_scorer, checked against the C size below
+_SCORERS: Dict[tuple, Scorer] = {}
 
 
 def scorer(kind: int, id_: int, measure: int = 0, *, pad: bool = True,
-           weights: Tuple[int, int, int] = (1, 1, 1), prefix_weight: float = 0.1) -> Any:
-    """A cached hp_scorer struct (pointer) for these settings."""
+           weights: Tuple[int, int, int] = (1, 1, 1), prefix_weight: float = 0.1) -> Scorer:
+    """A cached Scorer for these settings (validated by hp_scorer_init)."""
     key = (kind, id_, measure, pad, weights, prefix_weight)
     sc = _SCORERS.get(key)
     if sc is None:
-        sc = _new_scorer()
-        check(lib.hp_scorer_init(sc, kind, id_, measure))
-        st = _struct(sc)
+        c = _new_scorer()
+        check(lib.hp_scorer_init(c, kind, id_, measure))
+        st = _struct(c)
         st.pad = 1 if pad else 0
-        _set_weights(sc, weights)
+        _set_weights(c, weights)
         st.prefix_weight = prefix_weight
+        raw = _SCORER_LAYOUT.pack(st.kind, st.id, st.measure, st.pad, *weights, prefix_weight)
         if len(_SCORERS) > 4096:
             _SCORERS.clear()
-        _SCORERS[key] = sc
+        sc = _SCORERS[key] = Scorer(c, raw)
     return sc
 
 
-def scorer_range(sc: Any, alen: int, blen: int) -> Tuple[float, float]:
+def scorer_range(sc: Scorer, alen: int, blen: int) -> Tuple[float, float]:
     worst, best = _new_double(), _new_double()
-    check(lib.hp_scorer_range(worst, best, sc, alen, blen))
+    check(lib.hp_scorer_range(worst, best, sc.c, alen, blen))
     return _dval(worst), _dval(best)
 
 
@@ -157,8 +169,40 @@ def scorer_range(sc: Any, alen: int, blen: int) -> Tuple[float, float]:
 _score = lib.hp_fuzzy_score
 
 
-def score(sc: Any, s1: Any, s2: Any, cutoff: float = NAN) -> float:
+def _load_fast() -> Any:
+    """hotpath._fast.fuzzy_score, unless HOTPATH_FAST=0 or the module is missing (then
+    every call takes the cffi/ctypes path below, with the same results)."""
+    if os.environ.get("HOTPATH_FAST", "1") == "0":
+        return None
+    try:
+        from . import _fast  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if _fast.SCORER_SIZE != _SCORER_LAYOUT.size or _fast.ABI // 1_000_000 != _backend.ABI_MAJOR:
+        return None
+    _fast.set_error_hook(_raise_status)
+    return _fast
+
+
+def _raise_status(status: int) -> None:
+    raise _backend.error(status)
+
+
+FAST = _load_fast()
+fast_score = FAST.fuzzy_score if FAST is not None else None
+
+
+def score(sc: Scorer, s1: Any, s2: Any, cutoff: float = NAN) -> float:
     """hp_fuzzy_score of two Python sequences (no processor, no None handling)."""
+    if fast_score is not None:
+        r = fast_score(sc.raw, s1, s2, cutoff)
+        if r is not NotImplemented:
+            return float(r)
+    return _score_bound(sc.c, s1, s2, cutoff)
+
+
+def _score_bound(sc: Any, s1: Any, s2: Any, cutoff: float) -> float:
+    """The same through cffi/ctypes."""
     if type(s1) is str and type(s2) is str:  # the common case, kept short
         if s1.isascii():
             a, la, ea = s1.encode(), len(s1), ENC_BYTES

@@ -21,9 +21,14 @@ _NAN = float("nan")
 def _make(fuzz_id: int, name: str) -> Callable[..., float]:
     sc = _fuzzy.scorer(_fuzzy.KIND_FUZZ, fuzz_id)
     score = _fuzzy.score
+    fast, raw = _fuzzy.fast_score, sc.raw
 
     def scorer(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
                score_cutoff: Optional[float] = None, score_hint: Any = None) -> float:
+        if fast is not None and processor is None and score_cutoff is None:
+            r = fast(raw, s1, s2, _NAN)
+            if r is not NotImplemented:
+                return r
         if (type(s1) not in _PLAIN or type(s2) not in _PLAIN) and (is_none(s1) or is_none(s2)):
             return 0
         if processor is not None:

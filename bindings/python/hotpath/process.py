@@ -54,7 +54,7 @@ class _Native:
                 continue
             else:
                 raise TypeError(f"got an unexpected keyword argument '{k}'")
-        self.sc = _fuzzy.scorer(kind, id_, measure, **settings)
+        self.sc = _fuzzy.scorer(kind, id_, measure, **settings).c
         self.kind, self.id, self.measure = kind, id_, measure
         jaro = kind == _fuzzy.KIND_METRIC and id_ in (_fuzzy.JARO, _fuzzy.JARO_WINKLER)
         self.integer = kind == _fuzzy.KIND_METRIC and measure < 2 and not jaro

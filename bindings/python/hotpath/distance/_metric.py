@@ -67,48 +67,69 @@ def _weights(weights: Any) -> Tuple[int, int, int]:
     return w
 
 
+_UNSET: Any = object()  # "keyword not given" for the metric-specific options
+
+
 def make(metric: int, *, integer: bool, options: str = "") -> Dict[str, Callable[..., Any]]:
     """distance, similarity, normalized_distance, normalized_similarity for one metric.
 
     integer: whether distance/similarity are integers (False for Jaro and JaroWinkler).
-    options: "weights", "pad" or "prefix_weight" -- the metric's extra keyword.
+    options: "weights", "pad" or "prefix_weight" -- the metric's extra keyword. Every
+    function accepts the three keywords (so the common call needs no **kwargs dict) and
+    rejects the ones that are not its metric's with TypeError, as RapidFuzz does.
     """
     raw_cutoff = _int_cutoff if integer else _unit_cutoff
     score = _fuzzy.score
     scorer = _fuzzy.scorer
     K = _fuzzy.KIND_METRIC
 
-    def settings(extra: Dict[str, Any]) -> Dict[str, Any]:
-        for k in extra:
-            if k != options:
+    def settings(weights: Any, pad: Any, prefix_weight: Any) -> Dict[str, Any]:
+        given = {"weights": weights, "pad": pad, "prefix_weight": prefix_weight}
+        for k, v in given.items():
+            if v is not _UNSET and k != options:
                 raise TypeError(f"got an unexpected keyword argument '{k}'")
         if options == "weights":
-            return {"weights": _weights(extra.get("weights"))}
+            return {"weights": _weights(None if weights is _UNSET else weights)}
         if options == "pad":
-            return {"pad": bool(extra.get("pad", True))}
+            return {"pad": True if pad is _UNSET else bool(pad)}
         if options == "prefix_weight":
-            pw = extra.get("prefix_weight", 0.1)
-            pw = 0.1 if pw is None else float(pw)
+            pw = 0.1 if prefix_weight is _UNSET or prefix_weight is None else float(prefix_weight)
             if not 0.0 <= pw <= 1.0:
                 raise ValueError("prefix_weight has to be in the range 0.0 - 1.0")
             return {"prefix_weight": pw}
         return {}
 
     default = {m: scorer(K, metric, m) for m in range(4)}
+    fast = _fuzzy.fast_score
 
     def plain(measure: int, cutoff_conv: Callable[[Any], float], as_int: bool,
               none_value: Any) -> Callable[..., Any]:
-        def fn(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
-               score_cutoff: Any = None, score_hint: Any = None, **extra: Any) -> Any:
+        raw = default[measure].raw
+
+        def general(s1: Any, s2: Any, processor: Any, score_cutoff: Any, weights: Any, pad: Any,
+                    prefix_weight: Any) -> Any:
             if none_value is not None and (type(s1) not in _PLAIN or type(s2) not in _PLAIN) \
                     and (is_none(s1) or is_none(s2)):
                 return none_value
             if processor is not None:
                 s1 = processor(s1)
                 s2 = processor(s2)
-            sc = scorer(K, metric, measure, **settings(extra)) if extra else default[measure]
+            if weights is _UNSET and pad is _UNSET and prefix_weight is _UNSET:
+                sc = default[measure]
+            else:
+                sc = scorer(K, metric, measure, **settings(weights, pad, prefix_weight))
             r = score(sc, s1, s2, cutoff_conv(score_cutoff))
             return int(r) if as_int else r
+
+        def fn(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
+               score_cutoff: Any = None, score_hint: Any = None, weights: Any = _UNSET,
+               pad: Any = _UNSET, prefix_weight: Any = _UNSET) -> Any:
+            if fast is not None and processor is None and score_cutoff is None and \
+                    weights is _UNSET and pad is _UNSET and prefix_weight is _UNSET:
+                r = fast(raw, s1, s2, _NAN)  # int for integer measures, as RapidFuzz
+                if r is not NotImplemented:
+                    return r
+            return general(s1, s2, processor, score_cutoff, weights, pad, prefix_weight)
         return fn
 
     fns = {

@@ -1,0 +1,183 @@
+/*
+ * hotpath._fast — CPython entry points for the few calls whose whole cost is the call.
+ *
+ * Why this exists beside the cffi and ctypes bindings (docs/abi.md, "Fast path"): a
+ * cffi call costs 150-300 ns here before any work (argument conversion, the GIL release
+ * cffi always does), ctypes several times that, and a str must first be encoded. For
+ * one short pair (fuzz.ratio of two words, a 1536-dim cosine) the work is 50-200 ns, so
+ * the binding, not the kernel, decided the speed, and peers written as C extensions
+ * (RapidFuzz, SimSIMD) were several times faster. These functions take Python objects
+ * directly: a str is passed as its own storage (Latin-1, UCS-2 or UCS-4: HP_ENC_BYTES,
+ * HP_ENC_U16, HP_ENC_U32; nothing is encoded or copied), a buffer as its memory.
+ *
+ * Scope is deliberately tiny: anything but the plain case returns NotImplemented and the
+ * caller takes the cffi/ctypes path, which does all argument checking and error
+ * reporting. The library is called through its public API only. The GIL is released
+ * when the work is long enough to be worth it (it costs about as much as a short pair).
+ * The module is optional: without it (HOTPATH_FAST=0, or a build without it) every call
+ * takes the regular path with the same results.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "hotpath.h"
+
+/* Work (elements compared) above which the GIL is released. */
+#define RELEASE_GIL_WORK 4096
+
+static PyObject *error_hook; /* callable(status) that raises the HotpathError */
+
+static PyObject *raise_status(hp_status st) {
+    if (error_hook == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "hotpath status %d: %s", (int)st,
+                     hp_last_error_message());
+        return NULL;
+    }
+    PyObject *code = PyLong_FromLong((long)st);
+    if (code == NULL) return NULL;
+    PyObject *r = PyObject_CallOneArg(error_hook, code);
+    Py_DECREF(code);
+    Py_XDECREF(r);
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "hotpath error hook did not raise");
+    return NULL;
+}
+
+/* (pointer, length, hp_enc) of an exact str or bytes; 0 if the type is not handled. */
+static int as_sequence(PyObject *o, const void **p, size_t *n, int *enc) {
+    if (PyUnicode_CheckExact(o)) {
+        switch (PyUnicode_KIND(o)) {
+        case PyUnicode_1BYTE_KIND:
+            *enc = HP_ENC_BYTES; /* Latin-1 storage: bytes equal code points */
+            break;
+        case PyUnicode_2BYTE_KIND:
+            *enc = HP_ENC_U16;
+            break;
+        default:
+            *enc = HP_ENC_U32;
+            break;
+        }
+        *p = PyUnicode_DATA(o);
+        *n = (size_t)PyUnicode_GET_LENGTH(o);
+        return 1;
+    }
+    if (PyBytes_CheckExact(o)) {
+        *p = PyBytes_AS_STRING(o);
+        *n = (size_t)PyBytes_GET_SIZE(o);
+        *enc = HP_ENC_BYTES;
+        return 1;
+    }
+    return 0;
+}
+
+/* fuzzy_score(scorer: bytes, s1, s2, cutoff: float) -> float | NotImplemented
+ * scorer is the raw hp_scorer struct (struct.pack'ed by hotpath._fuzzy). Integer
+ * measures (distance and similarity of every metric but Jaro*) return an int. */
+static PyObject *fuzzy_score(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 4 || !PyBytes_CheckExact(args[0]) ||
+        PyBytes_GET_SIZE(args[0]) != (Py_ssize_t)sizeof(hp_scorer) || !PyFloat_CheckExact(args[3]))
+        Py_RETURN_NOTIMPLEMENTED;
+    const void *a, *b;
+    size_t la, lb;
+    int ea, eb;
+    if (!as_sequence(args[1], &a, &la, &ea) || !as_sequence(args[2], &b, &lb, &eb))
+        Py_RETURN_NOTIMPLEMENTED;
+    hp_scorer sc;
+    memcpy(&sc, PyBytes_AS_STRING(args[0]), sizeof sc);
+    double cutoff = PyFloat_AS_DOUBLE(args[3]), out = 0;
+    hp_status st;
+    if ((la + 1) * (lb + 1) > RELEASE_GIL_WORK) {
+        Py_BEGIN_ALLOW_THREADS
+        st = hp_fuzzy_score(&out, &sc, a, la, ea, b, lb, eb, cutoff);
+        Py_END_ALLOW_THREADS
+    } else {
+        st = hp_fuzzy_score(&out, &sc, a, la, ea, b, lb, eb, cutoff);
+    }
+    if (st != HP_OK) return raise_status(st);
+    /* integer distances and similarities come back as int, as RapidFuzz returns them */
+    if (sc.kind == HP_SCORER_METRIC && sc.measure <= HP_SIMILARITY &&
+        sc.id != HP_METRIC_JARO && sc.id != HP_METRIC_JARO_WINKLER)
+        return PyLong_FromDouble(out);
+    return PyFloat_FromDouble(out);
+}
+
+/* vec_score(metric: int, a, b) -> float | NotImplemented
+ * Two 1-D C-contiguous buffers of the same format ('f', 'd' or 'b') and length >= 1. */
+static PyObject *vec_score(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3 || !PyLong_CheckExact(args[0])) Py_RETURN_NOTIMPLEMENTED;
+    long metric = PyLong_AsLong(args[0]);
+    if (metric == -1 && PyErr_Occurred()) return NULL;
+    Py_buffer va, vb;
+    if (PyObject_GetBuffer(args[1], &va, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+        PyErr_Clear();
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (PyObject_GetBuffer(args[2], &vb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+        PyErr_Clear();
+        PyBuffer_Release(&va);
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    PyObject *result = Py_NotImplemented;
+    const char *fa = va.format ? va.format : "B", *fb = vb.format ? vb.format : "B";
+    if (fa[0] == '@' || fa[0] == '=' || fa[0] == '<') fa++;
+    if (fb[0] == '@' || fb[0] == '=' || fb[0] == '<') fb++;
+    if (va.ndim == 1 && vb.ndim == 1 && va.shape[0] == vb.shape[0] && va.shape[0] > 0 &&
+        fa[1] == '\0' && fb[1] == '\0' && fa[0] == fb[0] &&
+        (fa[0] == 'f' || fa[0] == 'd' || fa[0] == 'b')) {
+        size_t dim = (size_t)va.shape[0];
+        double out = 0;
+        hp_status st;
+        int release = dim > 65536;
+        PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+        if (fa[0] == 'f')
+            st = hp_vec_score_f32(&out, va.buf, vb.buf, dim, (hp_vec_metric)metric);
+        else if (fa[0] == 'd')
+            st = hp_vec_score_f64(&out, va.buf, vb.buf, dim, (hp_vec_metric)metric);
+        else
+            st = hp_vec_score_i8(&out, va.buf, vb.buf, dim, (hp_vec_metric)metric);
+        if (ts) PyEval_RestoreThread(ts);
+        result = st == HP_OK ? PyFloat_FromDouble(out) : raise_status(st);
+    } else {
+        Py_INCREF(result);
+    }
+    PyBuffer_Release(&va);
+    PyBuffer_Release(&vb);
+    return result;
+}
+
+static PyObject *set_error_hook(PyObject *self, PyObject *hook) {
+    (void)self;
+    if (!PyCallable_Check(hook)) {
+        PyErr_SetString(PyExc_TypeError, "the error hook must be callable");
+        return NULL;
+    }
+    Py_INCREF(hook);
+    Py_XSETREF(error_hook, hook);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"fuzzy_score", (PyCFunction)(void (*)(void))fuzzy_score, METH_FASTCALL,
+     "fuzzy_score(scorer, s1, s2, cutoff) -> float, or NotImplemented for other types"},
+    {"vec_score", (PyCFunction)(void (*)(void))vec_score, METH_FASTCALL,
+     "vec_score(metric, a, b) -> float, or NotImplemented for other buffers"},
+    {"set_error_hook", set_error_hook, METH_O, "set_error_hook(fn): fn(status) raises"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_fast", "CPython fast paths of hotpath (see _fast.c).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__fast(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    if (PyModule_AddIntConstant(m, "SCORER_SIZE", (long)sizeof(hp_scorer)) != 0 ||
+        PyModule_AddIntConstant(m, "ABI", (long)HP_VERSION_NUMBER) != 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
