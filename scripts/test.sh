@@ -9,7 +9,8 @@
 #   5. a staged install, and a C program built against it with pkg-config
 #   6. the Check suites again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   7. the Check suites under valgrind (meson test --setup valgrind)
-#   8. pytest once per backend (cffi, then ctypes), printing pytest's summary lines
+#   8. pytest once per backend (cffi with the CPython fast path, then ctypes without it),
+#      printing pytest's summary lines
 # Usage: bash scripts/test.sh [--quick]   (--quick skips the sanitizer and valgrind runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,10 +89,15 @@ if [ $quick -eq 0 ]; then
   summary+=("Check (valgrind): no errors, no definite or indirect leaks")
 fi
 
+# The cffi run keeps the CPython fast path (hotpath._fast) on; the ctypes run turns it
+# off (HOTPATH_FAST=0), so the binding path it short-cuts is tested on every call too.
 for backend in cffi ctypes; do
   step "pytest, backend $backend"
+  fast=1
+  [ "$backend" = ctypes ] && fast=0
   set +e
-  HOTPATH_BACKEND=$backend $PY -m pytest tests/python -q -p no:cacheprovider 2>&1 | tee build/ci/pytest-$backend.log | tail -n 25
+  HOTPATH_BACKEND=$backend HOTPATH_FAST=$fast $PY -m pytest tests/python -q -p no:cacheprovider 2>&1 \
+    | tee build/ci/pytest-$backend.log | tail -n 25
   rc=${PIPESTATUS[0]}
   set -e
   line=$(grep -E '^[=]* ?[0-9]+ (passed|failed)' build/ci/pytest-$backend.log | tail -n 1)

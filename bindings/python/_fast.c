@@ -8,7 +8,9 @@
  * the binding, not the kernel, decided the speed, and peers written as C extensions
  * (RapidFuzz, SimSIMD) were several times faster. These functions take Python objects
  * directly: a str is passed as its own storage (Latin-1, UCS-2 or UCS-4: HP_ENC_BYTES,
- * HP_ENC_U16, HP_ENC_U32; nothing is encoded or copied), a buffer as its memory.
+ * HP_ENC_U16, HP_ENC_U32; nothing is encoded or copied), a buffer as its memory. Case
+ * mapping of a str likewise maps its storage into a new str's (hp_ucs_*), where encoding
+ * to UTF-8 and decoding back would cost more than the mapping itself.
  *
  * Scope is deliberately tiny: anything but the plain case returns NotImplemented and the
  * caller takes the cffi/ctypes path, which does all argument checking and error
@@ -146,6 +148,54 @@ static PyObject *vec_score(PyObject *self, PyObject *const *args, Py_ssize_t nar
     return result;
 }
 
+typedef hp_status (*ucs_fn)(void *out, size_t capacity, size_t out_width, size_t *out_len,
+                            uint32_t *out_max, const void *s, size_t n, size_t width);
+
+/* case_map(which: int, s: str) -> str | NotImplemented
+ * which: 0 casefold, 1 lower, 2 upper. The str's own storage is mapped straight into
+ * the storage of a new str of the right length and kind (PyUnicode_New), as CPython's
+ * own str methods build their results: one call measures (length, largest code point)
+ * unless s is ASCII (its image is ASCII of the same length), a second call writes.
+ * NotImplemented for str subclasses and for text the kernel refuses (lone surrogates),
+ * so the caller's UTF-8 route raises exactly as str.encode would. */
+static PyObject *case_map(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    static const ucs_fn fns[3] = {hp_ucs_casefold, hp_ucs_lower, hp_ucs_upper};
+    if (nargs != 2 || !PyLong_CheckExact(args[0]) || !PyUnicode_CheckExact(args[1]))
+        Py_RETURN_NOTIMPLEMENTED;
+    long which = PyLong_AsLong(args[0]);
+    if (which < 0 || which > 2) Py_RETURN_NOTIMPLEMENTED;
+    ucs_fn fn = fns[which];
+    PyObject *s = args[1];
+    size_t n = (size_t)PyUnicode_GET_LENGTH(s), width = (size_t)PyUnicode_KIND(s);
+    const void *src = PyUnicode_DATA(s);
+    size_t out_len = n;
+    uint32_t top = 0x7F;
+    hp_status st;
+    int release = n > 4096;
+    if (!PyUnicode_IS_ASCII(s)) {
+        PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+        st = fn(NULL, 0, 4, &out_len, &top, src, n, width);
+        if (ts) PyEval_RestoreThread(ts);
+        if (st != HP_OK && st != HP_EBUFSIZE) Py_RETURN_NOTIMPLEMENTED;
+    }
+    PyObject *result = PyUnicode_New((Py_ssize_t)out_len, (Py_UCS4)top);
+    if (result == NULL || out_len == 0) return result;
+    size_t written = 0;
+    uint32_t top2 = 0;
+    PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+    st = fn(PyUnicode_DATA(result), out_len, (size_t)PyUnicode_KIND(result), &written, &top2, src,
+            n, width);
+    if (ts) PyEval_RestoreThread(ts);
+    if (st != HP_OK || written != out_len) {
+        Py_DECREF(result);
+        return st != HP_OK ? raise_status(st)
+                           : (PyErr_SetString(PyExc_RuntimeError, "hp_ucs_* wrote too little"),
+                              NULL);
+    }
+    return result;
+}
+
 static PyObject *set_error_hook(PyObject *self, PyObject *hook) {
     (void)self;
     if (!PyCallable_Check(hook)) {
@@ -162,6 +212,8 @@ static PyMethodDef methods[] = {
      "fuzzy_score(scorer, s1, s2, cutoff) -> float, or NotImplemented for other types"},
     {"vec_score", (PyCFunction)(void (*)(void))vec_score, METH_FASTCALL,
      "vec_score(metric, a, b) -> float, or NotImplemented for other buffers"},
+    {"case_map", (PyCFunction)(void (*)(void))case_map, METH_FASTCALL,
+     "case_map(which, s) -> str: 0 casefold, 1 lower, 2 upper; NotImplemented if declined"},
     {"set_error_hook", set_error_hook, METH_O, "set_error_hook(fn): fn(status) raises"},
     {NULL, NULL, 0, NULL},
 };

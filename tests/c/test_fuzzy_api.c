@@ -432,7 +432,7 @@ static int cmp_pair(const void *pa, const void *pb) {
 }
 
 START_TEST(test_fuzzy__pairs_equal_brute_force) {
-    batch b = make_batch(2500);
+    batch b = make_batch(800);
     size_t n = b.s.count;
     const int ids[] = {HP_METRIC_INDEL, HP_METRIC_LEVENSHTEIN, HP_METRIC_LCSSEQ};
     const double cutoffs[] = {0.75, 1, 0.9};

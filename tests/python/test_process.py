@@ -18,8 +18,7 @@ from rapidfuzz.distance import Levenshtein as rf_Lev
 
 import hotpath
 from hotpath import fuzz, process, utils
-from hotpath.distance import (OSA, DamerauLevenshtein, Hamming, Indel, Jaro, JaroWinkler, LCSseq,
-                              Levenshtein, Postfix, Prefix)
+from hotpath.distance import OSA, Indel, JaroWinkler, LCSseq, Levenshtein
 
 WORDS = st.text(alphabet="abcde é", min_size=0, max_size=12)
 CHOICES = st.lists(st.one_of(WORDS, st.none()), min_size=0, max_size=30)

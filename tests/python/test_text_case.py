@@ -282,9 +282,12 @@ def test_ascii_input_takes_the_exact_size_path_with_same_results(as_bytes):
 
 # =================================================================== str in place (CPython)
 
-def test_in_place_route_is_active_on_cpython():
-    import sys
-    assert (tc._STORE is not None) == (sys.implementation.name == "cpython")
+def test_in_place_route_is_active_unless_disabled():
+    import os
+    if os.environ.get("HOTPATH_FAST", "1") == "0":
+        assert tc._case_map is None
+    else:
+        assert tc._case_map is not None, "the installed package must ship hotpath._fast"
 
 
 KIND_SAMPLES = [
@@ -314,15 +317,29 @@ def test_in_place_results_are_exact_python_strings(s, simd_level):
 
 @given(s=texts)
 def test_in_place_and_utf8_routes_agree(s):
-    saved = tc._STORE
+    saved = tc._case_map
     try:
         for name in ("casefold", "lower", "upper"):
             got = OURS[name](s)
-            tc._STORE = None
+            tc._case_map = None
             assert OURS[name](s) == got == REFERENCE[name](s), name
-            tc._STORE = saved
+            tc._case_map = saved
     finally:
-        tc._STORE = saved
+        tc._case_map = saved
+
+
+def test_fast_case_map_declines_subclasses_and_surrogates():
+    from hotpath import _fast
+
+    class S(str):
+        pass
+    assert _fast.case_map(0, S("ABC")) is NotImplemented
+    assert _fast.case_map(0, "a\ud800") is NotImplemented
+    assert _fast.case_map(7, "ABC") is NotImplemented
+    assert _fast.case_map(2, "straße") == "STRASSE"
+    assert text.casefold(S("ABC")) == "abc"
+    with pytest.raises(UnicodeError):  # the UTF-8 route's hotpath.Utf8Error
+        text.casefold("a\ud800")
 
 
 def test_in_place_on_large_text_of_every_kind(simd_level):

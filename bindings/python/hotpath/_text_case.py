@@ -32,10 +32,9 @@ plain values; exceptions are raised by the public functions, whose frames hold n
 """
 from __future__ import annotations
 
-import sys
 from typing import Any, List, Tuple, Union
 
-from . import _backend
+from . import _backend, _fuzzy
 from ._backend import bytes_arg, error, lib
 from ._errors import Utf8Error
 
@@ -44,7 +43,6 @@ Text = Union[str, bytes, bytearray, memoryview]
 _new_out = _backend.new_out
 _out_value = _backend.out_value
 _case_bound = lib.hp_utf8_case_bound
-_EBUFSIZE = -3
 _PIECE = 1 << 17  # bytes (or code points of a str) per piece for large inputs
 
 
@@ -135,108 +133,25 @@ def _ascii_call(fn: Any, raw: bytes) -> Tuple[int, int, bytearray]:
 # ------------------------------------------------------------------ str in place (CPython)
 #
 # A CPython str keeps its code points in one array of 1, 2 or 4 bytes per code point
-# (PEP 393: Latin-1, UCS-2 or UCS-4, the narrowest that holds its largest code point),
-# right after the object header. Encoding it to UTF-8 and decoding the result costs
-# several times the mapping, so on CPython the hp_ucs_* functions read that array where
-# it is and write straight into the array of a new str: one call with capacity 0
-# measures the result (length, largest code point), PyUnicode_New (the C API, through
-# ctypes.pythonapi) creates the str of that length and kind, a second call fills it.
-# ASCII maps to ASCII of the same length in all three mappings, so an ASCII str skips
-# the measuring call. This is how CPython's own str methods work (they also build a
-# str with PyUnicode_New and fill it), minus their temporary UCS-4 copy.
-#
-# The header sizes and the place of the kind/compact/ascii bits are read from the
-# running interpreter and checked at import on strings of every kind; if anything does
-# not match (another implementation or an unknown layout), _STORE is None and str goes
-# through UTF-8 as before. A str that is not "compact" (only possible from deprecated C
-# APIs before 3.12) also goes through UTF-8.
+# (PEP 393). Encoding it to UTF-8 and decoding the result costs several times the
+# mapping, so the CPython fast-path module (hotpath._fast.case_map, see _fast.c) maps
+# that array straight into the array of a new str with the hp_ucs_* functions. It
+# declines (NotImplemented) str subclasses and text with lone surrogates, which then take
+# the UTF-8 route below and raise there as before. HOTPATH_FAST=0, or a build without
+# the module, sends every str through UTF-8.
 
-def _probe_storage() -> Any:
-    if sys.implementation.name != "cpython" or sys.byteorder != "little":
-        return None
-    try:
-        import ctypes
-        new = ctypes.pythonapi.PyUnicode_New
-        new.argtypes = [ctypes.c_ssize_t, ctypes.c_uint32]
-        new.restype = ctypes.py_object
-        ascii_head = sys.getsizeof("") - 1  # the header, then the terminating NUL
-        wide_head = sys.getsizeof("".join([chr(0xE9), chr(0xE9)])) - 3
-        samples = [("".join(["ab", "cdefgh"]), 1, True), ("".join(["\xe9", "xyz!"]), 1, False),
-                   ("".join(["\u03b1", "\u03b2b"]), 2, False),
-                   ("".join(["\U0001F600", "ab"]), 4, False)]
-        codecs = {1: "latin-1", 2: "utf-16-le", 4: "utf-32-le"}
-
-        def state_at(off: int, t: str) -> int:
-            return ctypes.string_at(id(t) + off, 1)[0]
-
-        def matches(off: int) -> bool:
-            return all((state_at(off, t) >> 2) & 7 == kind and state_at(off, t) & 0x20
-                       and bool(state_at(off, t) & 0x40) == is_ascii
-                       for t, kind, is_ascii in samples)
-
-        state = next(off for off in range(8, ascii_head) if matches(off))
-        for t, kind, is_ascii in samples:
-            head = ascii_head if is_ascii else wide_head
-            if ctypes.string_at(id(t) + head, len(t) * kind) != t.encode(codecs[kind]):
-                return None
-        made = new(3, 0x3B1)
-        ctypes.memmove(id(made) + wide_head, "αβγ".encode("utf-16-le"), 6)
-        if made != "αβγ":
-            return None
-    except Exception:  # any surprise: keep the UTF-8 route
-        return None
-    return new, ctypes.string_at, state, ascii_head, wide_head
-
-
-_STORE = _probe_storage()
-_address = (lambda a: _backend.ffi.cast("void *", a)) if _backend.BACKEND == "cffi" else int
-
-
-def _ucs_call(fn: Any, out: int, capacity: int, out_width: int, s: str, src: int,
-              width: int) -> Tuple[int, int, int]:
-    """fn on the storage of s into out (an address, or 0 to measure).
-    Returns (status, out_len, out_max)."""
-    out_len = _new_out("size_t")
-    out_max = _new_out("uint32_t")
-    status = fn(_address(out) if capacity else _backend.NULL, capacity, out_width, out_len,
-                out_max, _address(src), len(s), width)
-    return status, int(_out_value(out_len)), int(_out_value(out_max))
-
-
-def _map_in_place(fn: Any, s: str) -> Any:
-    """fn (an hp_ucs_* function) on s in place; None if s must go through UTF-8."""
-    new, string_at, state_offset, ascii_head, wide_head = _STORE
-    state = string_at(id(s) + state_offset, 1)[0]
-    if not state & 0x20:  # not compact: the code points live elsewhere
-        return None
-    is_ascii = bool(state & 0x40)
-    width = (state >> 2) & 7
-    src = id(s) + (ascii_head if is_ascii else wide_head)
-    if is_ascii:
-        n, top = len(s), 0x7F
-    else:
-        status, n, top = _ucs_call(fn, 0, 0, 4, s, src, width)
-        if status not in (0, _EBUFSIZE):  # a lone surrogate: the UTF-8 route raises
-            return None
-    if n == 0:
-        return ""
-    result = new(n, top)
-    out_width = 1 if top < 0x100 else 2 if top < 0x10000 else 4
-    dst = id(result) + (ascii_head if top < 0x80 else wide_head)
-    status, written, _ = _ucs_call(fn, dst, n, out_width, s, src, width)
-    if status or written != n:
-        raise error(status) if status else AssertionError("hp_ucs_* wrote too little")
-    return result
+_CASEFOLD, _LOWER, _UPPER = 0, 1, 2
+_case_map = _fuzzy.FAST.case_map if _fuzzy.FAST is not None else None
 
 
 def _map(fn: Any, data: Any, splittable: bool, at_space: bool = False,
          ucs: Any = None) -> Any:
-    """fn (an hp_utf8_* function) on data; ucs, the hp_ucs_* function of the same
-    mapping if there is one, maps a str in place."""
+    """fn (an hp_utf8_* function) on data; ucs, the fast path's number of the same
+    mapping if there is one, maps a str through its own storage."""
     is_str = isinstance(data, str)
-    if is_str and ucs is not None and _STORE is not None:
-        result = _map_in_place(ucs, data)
-        if result is not None:
+    if is_str and ucs is not None and _case_map is not None:
+        result = _case_map(ucs, data)
+        if result is not NotImplemented:
             return result
     # ASCII text (str.isascii() is O(1) in CPython) takes one call with an exact-size buffer.
     if (data.isascii() if is_str or type(data) is bytes else False):
@@ -260,19 +175,19 @@ def casefold(data: Text) -> Union[str, bytes]:
     str -> str; bytes, bytearray or memoryview holding UTF-8 -> bytes.
     Raises ``hotpath.Utf8Error`` (a UnicodeError) with ``.offset`` on invalid UTF-8.
     """
-    return _map(lib.hp_utf8_casefold, data, True, ucs=lib.hp_ucs_casefold)
+    return _map(lib.hp_utf8_casefold, data, True, ucs=_CASEFOLD)
 
 
 def lower(data: Text) -> Union[str, bytes]:
     """Lowercase with the full mappings, as ``str.lower()``: "İ" -> "i̇", and a capital
     sigma at the end of a word becomes "ς" ("ΣΑΣ" -> "σας"). Types as for casefold."""
-    return _map(lib.hp_utf8_lower, data, True, at_space=True, ucs=lib.hp_ucs_lower)
+    return _map(lib.hp_utf8_lower, data, True, at_space=True, ucs=_LOWER)
 
 
 def upper(data: Text) -> Union[str, bytes]:
     """Uppercase with the full mappings, as ``str.upper()`` ("ß" -> "SS", "ﬃ" -> "FFI").
     Types as for casefold."""
-    return _map(lib.hp_utf8_upper, data, True, ucs=lib.hp_ucs_upper)
+    return _map(lib.hp_utf8_upper, data, True, ucs=_UPPER)
 
 
 def default_process(data: Text) -> Union[str, bytes]:

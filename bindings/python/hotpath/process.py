@@ -21,7 +21,7 @@ import heapq
 import struct
 from array import array
 from itertools import accumulate
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import _backend, _fuzzy
 from ._backend import check, lib
@@ -308,7 +308,7 @@ if _backend.BACKEND == "cffi":
 else:
     import ctypes
 
-    from ._ctypes_sig_fuzzy import Match, Pair, pairs_fn, progress_fn
+    from ._ctypes_sig_fuzzy import Match, pairs_fn, progress_fn
 
     def _c_progress(p: _Progress) -> Any:
         if not p.active:

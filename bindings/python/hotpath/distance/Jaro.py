@@ -1,11 +1,5 @@
 """hotpath.distance.Jaro — rapidfuzz.distance.Jaro's functions (see _metric.py)."""
-from ._metric import make as _make
-from .._fuzzy import JARO as _METRIC
+from ._metric import module_functions as _functions
 
-_f = _make(_METRIC, integer=False, options="")
-distance = _f["distance"]
-similarity = _f["similarity"]
-normalized_distance = _f["normalized_distance"]
-normalized_similarity = _f["normalized_similarity"]
-
+distance, similarity, normalized_distance, normalized_similarity = _functions("Jaro")
 __all__ = ["distance", "similarity", "normalized_distance", "normalized_similarity"]

@@ -1,11 +1,5 @@
 """hotpath.distance.OSA — rapidfuzz.distance.OSA's functions (see _metric.py)."""
-from ._metric import make as _make
-from .._fuzzy import OSA as _METRIC
+from ._metric import module_functions as _functions
 
-_f = _make(_METRIC, integer=True, options="")
-distance = _f["distance"]
-similarity = _f["similarity"]
-normalized_distance = _f["normalized_distance"]
-normalized_similarity = _f["normalized_similarity"]
-
+distance, similarity, normalized_distance, normalized_similarity = _functions("OSA")
 __all__ = ["distance", "similarity", "normalized_distance", "normalized_similarity"]

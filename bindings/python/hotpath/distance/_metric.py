@@ -145,6 +145,33 @@ def make(metric: int, *, integer: bool, options: str = "") -> Dict[str, Callable
     return fns
 
 
+_MODULES = {  # name: (metric id, integer results, extra keyword, has editops)
+    "Levenshtein": (_fuzzy.LEVENSHTEIN, True, "weights", True),
+    "Indel": (_fuzzy.INDEL, True, "", True),
+    "LCSseq": (_fuzzy.LCSSEQ, True, "", True),
+    "Hamming": (_fuzzy.HAMMING, True, "pad", False),
+    "Jaro": (_fuzzy.JARO, False, "", False),
+    "JaroWinkler": (_fuzzy.JARO_WINKLER, False, "prefix_weight", False),
+    "OSA": (_fuzzy.OSA, True, "", False),
+    "DamerauLevenshtein": (_fuzzy.DAMERAU_LEVENSHTEIN, True, "", False),
+    "Prefix": (_fuzzy.PREFIX, True, "", False),
+    "Postfix": (_fuzzy.POSTFIX, True, "", False),
+}
+
+
+def module_functions(name: str) -> Tuple[Callable[..., Any], ...]:
+    """The public functions of hotpath.distance.<name>: distance, similarity,
+    normalized_distance, normalized_similarity, then editops and opcodes where the metric
+    has them."""
+    metric, integer, option, has_editops = _MODULES[name]
+    fns = make(metric, integer=integer, options=option)
+    if has_editops:
+        fns.update(make_editops(metric))
+    for fn in fns.values():
+        fn.__module__ = "hotpath.distance." + name
+    return tuple(fns.values())
+
+
 def make_editops(metric: int) -> Dict[str, Callable[..., Any]]:
     """editops and opcodes for Levenshtein, Indel and LCSseq."""
     def editops(s1: Any, s2: Any, *, processor: Optional[Callable[[Any], Any]] = None,
@@ -162,4 +189,4 @@ def make_editops(metric: int) -> Dict[str, Callable[..., Any]]:
     return {"editops": editops, "opcodes": opcodes}
 
 
-__all__ = ["make", "make_editops", "is_none", "error"]
+__all__ = ["make", "make_editops", "module_functions", "is_none", "error"]

@@ -1,0 +1,110 @@
+"""hotpath._fast, the CPython fast path for single-pair calls: present in the installed
+package (unless HOTPATH_FAST=0), identical results to the cffi/ctypes path on every
+str storage kind (Latin-1, UCS-2, UCS-4) and on bytes, NotImplemented for what it does
+not handle, and errors raised as the library's exceptions."""
+from __future__ import annotations
+
+import os
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import hotpath
+from hotpath import _compute_vec, _fuzzy, compute, fuzz
+from hotpath.distance import Indel, JaroWinkler, Levenshtein
+
+# The module itself, whether or not this run routes calls through it (HOTPATH_FAST=0
+# turns the routing off; the installed package always ships the module).
+from hotpath import _fast as FAST  # noqa: E402  isort: skip
+
+FAST.set_error_hook(_fuzzy._raise_status)
+
+
+def test_fast_path_is_routed_unless_disabled():
+    if os.environ.get("HOTPATH_FAST", "1") == "0":
+        assert _fuzzy.FAST is None and _fuzzy.fast_score is None
+    else:
+        assert _fuzzy.FAST is FAST
+    assert FAST.SCORER_SIZE == struct.calcsize("=iiiiQQQd")
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("abcé") + ["\u03b1", "\u4e2d", "\U0001F600"]),
+               max_size=90)
+
+
+@given(a=TEXT, b=TEXT)
+def test_fast_equals_bound_path_on_every_storage_kind(a, b):
+    for measure in range(4):
+        sc = _fuzzy.scorer(_fuzzy.KIND_METRIC, _fuzzy.LEVENSHTEIN, measure)
+        want = _fuzzy._score_bound(sc.c, a, b, float("nan"))
+        got = FAST.fuzzy_score(sc.raw, a, b, float("nan"))
+        assert got == want
+        assert type(got) is (int if measure < 2 else float)
+    for fid in range(10):
+        sc = _fuzzy.scorer(_fuzzy.KIND_FUZZ, fid)
+        assert FAST.fuzzy_score(sc.raw, a, b, 50.0) == _fuzzy._score_bound(sc.c, a, b, 50.0)
+    ba, bb = a.encode(), b.encode()
+    sc = _fuzzy.scorer(_fuzzy.KIND_METRIC, _fuzzy.INDEL, 0)
+    assert FAST.fuzzy_score(sc.raw, ba, bb, float("nan")) == Indel.distance(list(ba), list(bb))
+
+
+def test_fast_declines_what_it_does_not_handle():
+    sc = _fuzzy.scorer(_fuzzy.KIND_METRIC, _fuzzy.LEVENSHTEIN, 0)
+    nan = float("nan")
+
+    class S(str):
+        pass
+    for a, b in [(["a"], "a"), (None, "a"), (S("ab"), "ab"), ("a", bytearray(b"a"))]:
+        assert FAST.fuzzy_score(sc.raw, a, b, nan) is NotImplemented
+    assert FAST.fuzzy_score(sc.raw[:-1], "a", "b", nan) is NotImplemented
+    assert FAST.fuzzy_score(sc.raw, "a", "b", 1) is NotImplemented  # cutoff must be a float
+    assert FAST.fuzzy_score(sc.raw, "a", "b") is NotImplemented
+    # the public functions then take the regular path, with RapidFuzz's answers
+    assert Levenshtein.distance(S("ab"), "ab") == 0
+    assert Levenshtein.distance(["a", "b"], "ab") == 0
+    assert fuzz.ratio(None, "a") == 0
+
+
+def test_fast_errors_raise_library_exceptions():
+    bad = struct.pack("=iiiiQQQd", 0, 42, 0, 1, 1, 1, 1, 0.1)  # unknown metric id
+    with pytest.raises(hotpath.InvalidArgumentError):
+        FAST.fuzzy_score(bad, "a", "b", float("nan"))
+    pw = _fuzzy.scorer(_fuzzy.KIND_METRIC, _fuzzy.JARO_WINKLER, 1).raw
+    bad_pw = pw[:-8] + struct.pack("=d", 5.0)
+    with pytest.raises(ValueError):
+        FAST.fuzzy_score(bad_pw, "a", "b", float("nan"))
+    assert JaroWinkler.similarity("abc", "abd") == pytest.approx(0.8222222222222223)
+    with pytest.raises(TypeError):
+        FAST.set_error_hook(42)
+
+
+def test_fast_releases_the_gil_on_long_inputs_with_the_same_results():
+    a = "ab" * 5000 + "é"
+    b = "ba" * 5000
+    sc = _fuzzy.scorer(_fuzzy.KIND_METRIC, _fuzzy.LEVENSHTEIN, 0)
+    assert FAST.fuzzy_score(sc.raw, a, b, float("nan")) == \
+        _fuzzy._score_bound(sc.c, a, b, float("nan"))
+
+
+def test_fast_vector_pair():
+    rng = np.random.default_rng(1)
+    for dtype in (np.float32, np.float64, np.int8):
+        x = (rng.standard_normal(300) * 20).astype(dtype)
+        y = (rng.standard_normal(300) * 20).astype(dtype)
+        for metric in range(5):
+            got = FAST.vec_score(metric, x, y)
+            ref = _compute_vec._pair_call_checked(x, y, metric)[1]
+            assert got == ref
+    x = np.ones(4, dtype=np.float32)
+    assert FAST.vec_score(0, x, np.ones(4, dtype=np.float64)) is NotImplemented
+    assert FAST.vec_score(0, x, np.ones(5, dtype=np.float32)) is NotImplemented
+    assert FAST.vec_score(0, np.ones((2, 2), np.float32), np.ones((2, 2), np.float32)) \
+        is NotImplemented
+    assert FAST.vec_score(0, x[::2], x[::2]) is NotImplemented
+    assert FAST.vec_score(0, "ab", "ab") is NotImplemented
+    with pytest.raises(hotpath.InvalidArgumentError):
+        FAST.vec_score(99, x, x)
+    assert compute.dot(x, x) == 4.0
