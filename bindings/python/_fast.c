@@ -154,8 +154,11 @@ typedef hp_status (*ucs_fn)(void *out, size_t capacity, size_t out_width, size_t
 /* case_map(which: int, s: str) -> str | NotImplemented
  * which: 0 casefold, 1 lower, 2 upper. The str's own storage is mapped straight into
  * the storage of a new str of the right length and kind (PyUnicode_New), as CPython's
- * own str methods build their results: one call measures (length, largest code point)
- * unless s is ASCII (its image is ASCII of the same length), a second call writes.
+ * own str methods build their results. Usually one pass: the result is written into a
+ * str of the input's kind with room to grow, then trimmed (or narrowed, when every code
+ * point of the result fits a narrower kind, as CPython requires). Otherwise one call
+ * measures (length, largest code point) and a second writes; ASCII input (whose image
+ * is ASCII of the same length) needs no measuring.
  * NotImplemented for str subclasses and for text the kernel refuses (lone surrogates),
  * so the caller's UTF-8 route raises exactly as str.encode would. */
 static PyObject *case_map(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -169,21 +172,50 @@ static PyObject *case_map(PyObject *self, PyObject *const *args, Py_ssize_t narg
     PyObject *s = args[1];
     size_t n = (size_t)PyUnicode_GET_LENGTH(s), width = (size_t)PyUnicode_KIND(s);
     const void *src = PyUnicode_DATA(s);
-    size_t out_len = n;
-    uint32_t top = 0x7F;
-    hp_status st;
     int release = n > 4096;
+    hp_status st;
+    size_t written = 0;
+    uint32_t top = 0;
+    PyThreadState *ts;
+    if (!PyUnicode_IS_ASCII(s) && n >= 64) {
+        /* One pass in the common case: write into a str of the input's kind with room
+         * for some growth (ß -> ss), then trim it. Output that needs a wider kind or
+         * more room is HP_EBUFSIZE and takes the two passes below. */
+        size_t cap = n + n / 4 + 8;
+        Py_UCS4 kind_max = width == 1 ? 0xFF : width == 2 ? 0xFFFF : 0x10FFFF;
+        PyObject *result = PyUnicode_New((Py_ssize_t)cap, kind_max);
+        if (result == NULL) return NULL;
+        ts = release ? PyEval_SaveThread() : NULL;
+        st = fn(PyUnicode_DATA(result), cap, width, &written, &top, src, n, width);
+        if (ts) PyEval_RestoreThread(ts);
+        if (st == HP_OK) {
+            Py_UCS4 narrow_max = top < 0x80 ? 0x7F : top < 0x100 ? 0xFF : top < 0x10000 ? 0xFFFF
+                                                                                       : 0x10FFFF;
+            if (narrow_max < kind_max) {
+                /* a narrower kind suffices: CPython needs the canonical (narrowest) form */
+                PyObject *exact = PyUnicode_FromKindAndData((int)width, PyUnicode_DATA(result),
+                                                            (Py_ssize_t)written);
+                Py_DECREF(result);
+                return exact;
+            }
+            if (PyUnicode_Resize(&result, (Py_ssize_t)written) != 0) return NULL;
+            return result;
+        }
+        Py_DECREF(result);
+        if (st != HP_EBUFSIZE) Py_RETURN_NOTIMPLEMENTED;
+    }
+    size_t out_len = n;
+    top = 0x7F;
     if (!PyUnicode_IS_ASCII(s)) {
-        PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+        ts = release ? PyEval_SaveThread() : NULL;
         st = fn(NULL, 0, 4, &out_len, &top, src, n, width);
         if (ts) PyEval_RestoreThread(ts);
         if (st != HP_OK && st != HP_EBUFSIZE) Py_RETURN_NOTIMPLEMENTED;
     }
     PyObject *result = PyUnicode_New((Py_ssize_t)out_len, (Py_UCS4)top);
     if (result == NULL || out_len == 0) return result;
-    size_t written = 0;
     uint32_t top2 = 0;
-    PyThreadState *ts = release ? PyEval_SaveThread() : NULL;
+    ts = release ? PyEval_SaveThread() : NULL;
     st = fn(PyUnicode_DATA(result), out_len, (size_t)PyUnicode_KIND(result), &written, &top2, src,
             n, width);
     if (ts) PyEval_RestoreThread(ts);

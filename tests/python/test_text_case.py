@@ -301,6 +301,10 @@ KIND_SAMPLES = [
     "😀 Deseret 𐐀𐐨 " * 30, "𐐀" * 17,            # UCS-4
     "a😀", "😀", "Ω", "ß", "İ", "", " ",
     "x" * 15 + "É" + "y" * 16 + "Σ" * 9,          # vector and scalar steps mixed
+    # the one-pass route (64+ code points): growth beyond its 25% room, a result wider
+    # than the input's kind, and one narrow enough for a narrower kind
+    "ß" * 100, "İ" * 80 + "a", "ŉ" * 64, "µ" * 64 + "ÿ", "K" * 64, "Ω" * 65 + "😀",
+    "ΣΑΣ" * 30, "ß" * 20 + "a" * 80,
 ]
 
 
