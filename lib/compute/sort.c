@@ -79,7 +79,7 @@ static void build_keys(sort_job *j, size_t c) {
             uint64_t v;
             switch (j->t) {
             case HP_STATS_F64: v = key_f64(hp__load64((const uint64_t *)j->x + i)); break;
-            case HP_STATS_I64: v = (uint64_t)((const int64_t *)j->x)[i] ^ SIGN64; break;
+            case HP_STATS_I64: v = (uint64_t)((const hp__u_i64 *)j->x)[i] ^ SIGN64; break;
             default: v = 0; break;
             }
             k[i] = v;
@@ -94,7 +94,7 @@ static void build_keys(sort_job *j, size_t c) {
                 memcpy(&bits, (const float *)j->x + i, sizeof bits);
                 v = key_f32(bits);
             } else {
-                v = (uint32_t)((const int32_t *)j->x)[i] ^ SIGN32;
+                v = (uint32_t)((const hp__u_i32 *)j->x)[i] ^ SIGN32;
             }
             k[i] = v;
             for (int d = 0; d < 4; d++) cnt[d][(v >> (8 * d)) & 0xFF]++;
@@ -178,7 +178,8 @@ static void scan_floats(sort_job *j, size_t c) {
     size_t b = chunk_begin(j, c), e = chunk_end(j, c);
     size_t nan = 0, zero = 0, negzero = 0, neg = 0;
     for (size_t i = b; i < e; i++) {
-        double v = j->t == HP_STATS_F64 ? ((const double *)j->x)[i] : ((const float *)j->x)[i];
+        double v = j->t == HP_STATS_F64 ? ((const hp__u_f64 *)j->x)[i]
+                                        : ((const hp__u_f32 *)j->x)[i];
         nan += isnan(v);
         zero += v == 0.0;
         negzero += v == 0.0 && signbit(v);
@@ -286,7 +287,7 @@ static hp_status save_specials(special *s, sort_job *j) {
             bits = hp__load64((const uint64_t *)j->x + i);
             memcpy(&v, &bits, sizeof v);
         } else {
-            float f = ((const float *)j->x)[i];
+            float f = ((const hp__u_f32 *)j->x)[i];
             uint32_t b32;
             memcpy(&b32, &f, sizeof b32);
             bits = b32;

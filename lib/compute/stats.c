@@ -64,7 +64,7 @@ typedef struct dev_ctx {
 } dev_ctx;
 
 /* Adds sum(p[i] - mean) and sum((p[i] - mean)^2) to *s1, *s2, in LANES lanes. */
-static void dev_sums(const double *p, size_t m, double mean, double *s1, double *s2) {
+static void dev_sums(const hp__u_f64 *p, size_t m, double mean, double *s1, double *s2) {
     double a[LANES] = {0}, b[LANES] = {0};
     size_t i = 0;
     for (; i + LANES <= m; i += LANES) {
@@ -88,7 +88,7 @@ static void dev_block(void *ctx, size_t blk, size_t begin, size_t end) {
     dev_ctx *c = ctx;
     double s1 = 0.0, s2 = 0.0;
     if (c->t == HP_STATS_F64 && !c->skipnan) {
-        dev_sums((const double *)c->x + begin, end - begin, c->mean, &s1, &s2);
+        dev_sums((const hp__u_f64 *)c->x + begin, end - begin, c->mean, &s1, &s2);
     } else {
         double buf[CHUNK];
         for (size_t i = begin; i < end; i += CHUNK) {
@@ -212,10 +212,10 @@ static void arg_block(void *ctx, size_t blk, size_t begin, size_t end) {
 /* a < b for elements i and j of x. */
 static bool less_at(const void *x, hp_stats_type t, size_t i, size_t j) {
     switch (t) {
-    case HP_STATS_F64: return ((const double *)x)[i] < ((const double *)x)[j];
-    case HP_STATS_F32: return ((const float *)x)[i] < ((const float *)x)[j];
-    case HP_STATS_I64: return ((const int64_t *)x)[i] < ((const int64_t *)x)[j];
-    case HP_STATS_I32: return ((const int32_t *)x)[i] < ((const int32_t *)x)[j];
+    case HP_STATS_F64: return ((const hp__u_f64 *)x)[i] < ((const hp__u_f64 *)x)[j];
+    case HP_STATS_F32: return ((const hp__u_f32 *)x)[i] < ((const hp__u_f32 *)x)[j];
+    case HP_STATS_I64: return ((const hp__u_i64 *)x)[i] < ((const hp__u_i64 *)x)[j];
+    case HP_STATS_I32: return ((const hp__u_i32 *)x)[i] < ((const hp__u_i32 *)x)[j];
     }
     return false;
 }
@@ -421,7 +421,7 @@ static size_t make_keys(uint64_t *keys, const void *x, size_t n, hp_stats_type t
     case HP_STATS_F64:
     case HP_STATS_F32:
         for (size_t i = 0; i < n; i++) {
-            double v = t == HP_STATS_F64 ? ((const double *)x)[i] : ((const float *)x)[i];
+            double v = t == HP_STATS_F64 ? ((const hp__u_f64 *)x)[i] : ((const hp__u_f32 *)x)[i];
             if (isnan(v)) {
                 *nan = true;
                 if (!skipnan) return 0;
@@ -431,11 +431,11 @@ static size_t make_keys(uint64_t *keys, const void *x, size_t n, hp_stats_type t
         }
         return m;
     case HP_STATS_I64:
-        for (size_t i = 0; i < n; i++) keys[i] = (uint64_t)((const int64_t *)x)[i] ^ SIGN64;
+        for (size_t i = 0; i < n; i++) keys[i] = (uint64_t)((const hp__u_i64 *)x)[i] ^ SIGN64;
         return n;
     case HP_STATS_I32:
         for (size_t i = 0; i < n; i++)
-            keys[i] = (uint64_t)(int64_t)((const int32_t *)x)[i] ^ SIGN64;
+            keys[i] = (uint64_t)(int64_t)((const hp__u_i32 *)x)[i] ^ SIGN64;
         return n;
     }
     return 0;
@@ -617,19 +617,19 @@ hp_status hp_stats_cumsum(void *out, const void *x, size_t n, hp_stats_type dtyp
     HP_RETURN_IF(out == NULL && n > 0, HP_EINVAL, "out is NULL but n is %zu", n);
     switch (dtype) {
     case HP_STATS_F64: {
-        const double *p = x;
+        const hp__u_f64 *p = x;
         double *o = out, s = 0.0;
         for (size_t i = 0; i < n; i++) o[i] = s = i ? s + p[i] : p[i];
         return HP_OK;
     }
     case HP_STATS_F32: {
-        const float *p = x;
+        const hp__u_f32 *p = x;
         float *o = out, s = 0.0f;
         for (size_t i = 0; i < n; i++) o[i] = s = i ? s + p[i] : p[i];
         return HP_OK;
     }
     case HP_STATS_I64: {
-        const int64_t *p = x;
+        const hp__u_i64 *p = x;
         int64_t *o = out, s = 0;
         for (size_t i = 0; i < n; i++) {
             HP_RETURN_IF(__builtin_add_overflow(s, p[i], &s), HP_EOVERFLOW,
@@ -642,7 +642,7 @@ hp_status hp_stats_cumsum(void *out, const void *x, size_t n, hp_stats_type dtyp
         /* int64 out may overlap the int32 input only if it is the same memory, which the
          * header excludes (types differ); int32 sums of n < 2^32 cannot overflow int64,
          * beyond that the check below catches it */
-        const int32_t *p = x;
+        const hp__u_i32 *p = x;
         int64_t *o = out, s = 0;
         for (size_t i = 0; i < n; i++) {
             HP_RETURN_IF(__builtin_add_overflow(s, (int64_t)p[i], &s), HP_EOVERFLOW,

@@ -25,7 +25,7 @@ static inline size_t hp__stats_size(hp_stats_type t) {
 /* Sum2 (see sum.c) of x[0..n) at the current SIMD level, unrounded: pair[0] is the
  * TwoSum-combined lane total, pair[1] the sum of the rounding errors; the sum is
  * pair[0] + pair[1]. A non-finite input makes the pair non-finite. */
-void hp__sum2_pair(const double *x, size_t n, double pair[2]);
+void hp__sum2_pair(const hp__u_f64 *x, size_t n, double pair[2]);
 
 /* The common argument checks: dtype known, flags within `allowed`, n*size within
  * HP_MAX_LEN, x non-NULL when n > 0. */

@@ -54,7 +54,7 @@ static double combine(const double *s, const double *c, const double *plain, int
 
 /* Sum2 over x[0..n) * scale (scale is a power of two, so the products are exact for
  * normal numbers), LANES independent lanes: the scalar reference. */
-static double sum2_scalar(const double *x, size_t n, double scale, double *naive,
+static double sum2_scalar(const hp__u_f64 *x, size_t n, double scale, double *naive,
                           double pair[2]) {
     double s[LANES] = {0}, c[LANES] = {0}, plain[LANES] = {0};
     size_t i = 0;
@@ -89,7 +89,7 @@ enum { VLANES = 16 }; /* four AVX2 vectors of four doubles */
  * scaled (x/2) pass is a separate instantiation, keeping the multiply out of the
  * common loop. */
 __attribute__((target("avx2"), always_inline)) static inline double
-sum2_avx2_body(const double *x, size_t n, double scale, bool scaled, double *naive,
+sum2_avx2_body(const hp__u_f64 *x, size_t n, double scale, bool scaled, double *naive,
                double pair[2]) {
     __m256d s[4], c[4];
     const __m256d k = _mm256_set1_pd(scale);
@@ -122,7 +122,7 @@ sum2_avx2_body(const double *x, size_t n, double scale, bool scaled, double *nai
     return result;
 }
 
-__attribute__((target("avx2"))) static double sum2_avx2(const double *x, size_t n, double scale,
+__attribute__((target("avx2"))) static double sum2_avx2(const hp__u_f64 *x, size_t n, double scale,
                                                         double *naive, double pair[2]) {
     return scale == 1.0 ? sum2_avx2_body(x, n, 1.0, false, naive, pair)
                         : sum2_avx2_body(x, n, scale, true, naive, pair);
@@ -133,7 +133,7 @@ __attribute__((target("avx2"))) static double sum2_avx2(const double *x, size_t 
  * paths give bit-identical results; each instruction does twice the work, which keeps
  * the sum at memory speed. */
 __attribute__((target("avx512f"), always_inline)) static inline double
-sum2_avx512_body(const double *x, size_t n, double scale, bool scaled, double *naive,
+sum2_avx512_body(const hp__u_f64 *x, size_t n, double scale, bool scaled, double *naive,
                  double pair[2]) {
     __m512d s[2], c[2];
     const __m512d k = _mm512_set1_pd(scale);
@@ -166,7 +166,7 @@ sum2_avx512_body(const double *x, size_t n, double scale, bool scaled, double *n
     return result;
 }
 
-__attribute__((target("avx512f"))) static double sum2_avx512(const double *x, size_t n,
+__attribute__((target("avx512f"))) static double sum2_avx512(const hp__u_f64 *x, size_t n,
                                                             double scale, double *naive,
                                                             double pair[2]) {
     return scale == 1.0 ? sum2_avx512_body(x, n, 1.0, false, naive, pair)
@@ -174,7 +174,7 @@ __attribute__((target("avx512f"))) static double sum2_avx512(const double *x, si
 }
 #endif
 
-static double sum2(const double *x, size_t n, double scale, double *naive) {
+static double sum2(const hp__u_f64 *x, size_t n, double scale, double *naive) {
     double pair[2];
 #if HP_HAVE_X86_SIMD
     hp_simd level = hp__simd();
@@ -184,7 +184,7 @@ static double sum2(const double *x, size_t n, double scale, double *naive) {
     return sum2_scalar(x, n, scale, naive, pair);
 }
 
-void hp__sum2_pair(const double *x, size_t n, double pair[2]) {
+void hp__sum2_pair(const hp__u_f64 *x, size_t n, double pair[2]) {
     double naive;
 #if HP_HAVE_X86_SIMD
     hp_simd level = hp__simd();
@@ -364,7 +364,7 @@ static hp_status acc_result(acc *a, double *out) {
 
 /* x[i] of a float type as double. */
 static inline double load_f(const void *x, hp_stats_type t, size_t i) {
-    return t == HP_STATS_F64 ? ((const double *)x)[i] : (double)((const float *)x)[i];
+    return t == HP_STATS_F64 ? ((const hp__u_f64 *)x)[i] : (double)((const hp__u_f32 *)x)[i];
 }
 
 size_t hp__stats_load(double *buf, const void *x, hp_stats_type t, size_t begin, size_t count,
@@ -372,7 +372,7 @@ size_t hp__stats_load(double *buf, const void *x, hp_stats_type t, size_t begin,
     size_t m = 0;
     switch (t) {
     case HP_STATS_F64: {
-        const double *p = (const double *)x + begin;
+        const hp__u_f64 *p = (const hp__u_f64 *)x + begin;
         if (!skipnan) {
             memcpy(buf, p, count * sizeof *p);
             return count;
@@ -384,7 +384,7 @@ size_t hp__stats_load(double *buf, const void *x, hp_stats_type t, size_t begin,
         return m;
     }
     case HP_STATS_F32: {
-        const float *p = (const float *)x + begin;
+        const hp__u_f32 *p = (const hp__u_f32 *)x + begin;
         if (!skipnan) {
             for (size_t i = 0; i < count; i++) buf[i] = p[i];
             return count;
@@ -396,12 +396,12 @@ size_t hp__stats_load(double *buf, const void *x, hp_stats_type t, size_t begin,
         return m;
     }
     case HP_STATS_I64: {
-        const int64_t *p = (const int64_t *)x + begin;
+        const hp__u_i64 *p = (const hp__u_i64 *)x + begin;
         for (size_t i = 0; i < count; i++) buf[i] = (double)p[i];
         return count;
     }
     case HP_STATS_I32: {
-        const int32_t *p = (const int32_t *)x + begin;
+        const hp__u_i32 *p = (const hp__u_i32 *)x + begin;
         for (size_t i = 0; i < count; i++) buf[i] = p[i];
         return count;
     }
@@ -470,7 +470,7 @@ static void fsum_block(void *ctx, size_t b, size_t begin, size_t end) {
     fsum_ctx *c = ctx;
     fsum_part *part = &c->parts[b];
     if (c->t == HP_STATS_F64 && !c->skipnan) {
-        hp__sum2_pair((const double *)c->x + begin, end - begin, part->pair);
+        hp__sum2_pair((const hp__u_f64 *)c->x + begin, end - begin, part->pair);
         part->count = end - begin;
         return;
     }
@@ -579,13 +579,13 @@ typedef struct isum_ctx {
 static void isum_block(void *ctx, size_t b, size_t begin, size_t end) {
     isum_ctx *c = ctx;
     if (c->t == HP_STATS_I32) {
-        const int32_t *p = c->x;
+        const hp__u_i32 *p = c->x;
         int64_t s = 0; /* a block of 2^16 int32 sums below 2^47 */
         for (size_t i = begin; i < end; i++) s += p[i];
         c->parts[b] = s;
         return;
     }
-    const int64_t *p = c->x;
+    const hp__u_i64 *p = c->x;
     i128 s = 0;
     for (size_t i = begin; i < end; i++) s += p[i];
     c->parts[b] = s;

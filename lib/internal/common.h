@@ -60,6 +60,21 @@ void *hp__malloc(size_t size);
 void *hp__realloc(void *ptr, size_t size);
 void hp__free(void *ptr);
 
+/* Element types for reading caller arrays of any alignment (the compute API promises
+ * "any alignment of T is fine"): the compiler emits unaligned-safe loads for these, where
+ * dereferencing a misaligned `const double *` would be undefined behaviour. */
+#if defined(__GNUC__)
+typedef double hp__u_f64 __attribute__((aligned(1), may_alias));
+typedef float hp__u_f32 __attribute__((aligned(1), may_alias));
+typedef int64_t hp__u_i64 __attribute__((aligned(1), may_alias));
+typedef int32_t hp__u_i32 __attribute__((aligned(1), may_alias));
+#else
+typedef double hp__u_f64;
+typedef float hp__u_f32;
+typedef int64_t hp__u_i64;
+typedef int32_t hp__u_i32;
+#endif
+
 /* a*b and a+b with overflow detection: false on overflow. */
 static inline bool hp__mul_size(size_t a, size_t b, size_t *out) {
     return !__builtin_mul_overflow(a, b, out);

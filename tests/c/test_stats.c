@@ -64,7 +64,7 @@ START_TEST(test_stats__exact_mode_is_correctly_rounded) {
             int64_t m = (int64_t)(next_rand() % (1ull << 30)) - (1ll << 29);
             int e = -560 + (int)(next_rand() % 30);
             x[k] = ldexp((double)m, e);
-            exact += (i128)m << (e + 600);
+            exact += (i128)m * ((i128)1 << (e + 600)); /* m may be negative */
         }
         /* the reference: round the 128-bit integer once (GCC's conversion rounds to
          * nearest), then scale by a power of two (exact, values stay normal) */
