@@ -34,58 +34,26 @@
 
 /* ---------------------------------------------------------------- decoded batches */
 
+/* A batch decoded to uint32 elements. String i starts at start[i], a bound from its
+ * byte offset (a string never has more elements than bytes), so the strings decode
+ * independently, in parallel; len[i] is its decoded length. */
 typedef struct arena {
     uint32_t *data;
-    size_t *off; /* count + 1 */
+    size_t *start;
+    size_t *len;
     size_t count;
 } arena;
 
 static void arena_release(arena *a) {
     hp__free(a->data);
-    hp__free(a->off);
+    hp__free(a->start);
+    hp__free(a->len);
     memset(a, 0, sizeof *a);
-}
-
-static hp_status arena_build(arena *a, const hp_strings *batch, int enc, const char *what) {
-    memset(a, 0, sizeof *a);
-    HP_RETURN_IF(batch == NULL, HP_EINVAL, "%s is NULL", what);
-    HP_FORWARD_IF_ERROR(hp_strings_check(batch));
-    HP_RETURN_IF(enc < HP_ENC_UTF8 || enc > HP_ENC_U16, HP_EINVAL,
-                 "%s: unknown encoding %d", what, enc);
-    size_t n = batch->count;
-    size_t total_bytes = n ? (size_t)(batch->offsets[n] - batch->offsets[0]) : 0;
-    size_t cap = enc == HP_ENC_U32 ? total_bytes / 4 : enc == HP_ENC_U16 ? total_bytes / 2
-                                                                        : total_bytes;
-    size_t bytes;
-    HP_RETURN_IF(!hp__mul_size(cap ? cap : 1, sizeof(uint32_t), &bytes), HP_EOVERFLOW,
-                 "%s is too large", what);
-    a->data = hp__malloc(bytes);
-    a->off = hp__malloc((n + 1) * sizeof(size_t));
-    if (!a->data || !a->off) {
-        arena_release(a);
-        return hp__fail(HP_ENOMEM, "no memory to decode %s (%zu strings)", what, n);
-    }
-    a->count = n;
-    size_t pos = 0;
-    a->off[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        hp__seq s;
-        hp_status st = hp__seq_decode_batch(&s, batch, i, enc, what);
-        if (st != HP_OK) {
-            arena_release(a);
-            return st;
-        }
-        memcpy(a->data + pos, s.p, s.n * sizeof(uint32_t));
-        pos += s.n;
-        a->off[i + 1] = pos;
-        hp__seq_release(&s);
-    }
-    return HP_OK;
 }
 
 static inline const uint32_t *arena_str(const arena *a, size_t i, size_t *len) {
-    *len = a->off[i + 1] - a->off[i];
-    return a->data + a->off[i];
+    *len = a->len[i];
+    return a->data + a->start[i];
 }
 
 /* ---------------------------------------------------------------- worker errors */
@@ -123,6 +91,67 @@ static unsigned pool_threads(unsigned threads) {
     return threads ? threads : hp_default_threads();
 }
 
+typedef struct decode_job {
+    arena *a;
+    const hp_strings *batch;
+    int enc;
+    const char *what;
+    worker_error err;
+} decode_job;
+
+static void decode_range(void *ctx, size_t begin, size_t end) {
+    decode_job *job = ctx;
+    for (size_t i = begin; i < end && !worker_failed(&job->err); i++) {
+        hp__seq s;
+        hp_status st = hp__seq_decode_batch(&s, job->batch, i, job->enc, job->what);
+        if (st != HP_OK) {
+            worker_fail(&job->err, st);
+            return;
+        }
+        memcpy(job->a->data + job->a->start[i], s.p, s.n * sizeof(uint32_t));
+        job->a->len[i] = s.n;
+        hp__seq_release(&s);
+    }
+}
+
+static hp_status arena_build(arena *a, const hp_strings *batch, int enc, const char *what,
+                             unsigned threads) {
+    memset(a, 0, sizeof *a);
+    HP_RETURN_IF(batch == NULL, HP_EINVAL, "%s is NULL", what);
+    HP_FORWARD_IF_ERROR(hp_strings_check(batch));
+    HP_RETURN_IF(enc < HP_ENC_UTF8 || enc > HP_ENC_U16, HP_EINVAL,
+                 "%s: unknown encoding %d", what, enc);
+    size_t n = batch->count, unit = enc == HP_ENC_U32 ? 4 : enc == HP_ENC_U16 ? 2 : 1;
+    size_t total_bytes = n ? (size_t)(batch->offsets[n] - batch->offsets[0]) : 0;
+    size_t cap = total_bytes / unit + 1, bytes;
+    HP_RETURN_IF(!hp__mul_size(cap, sizeof(uint32_t), &bytes), HP_EOVERFLOW,
+                 "%s is too large", what);
+    a->data = hp__malloc(bytes);
+    a->start = hp__malloc((n ? n : 1) * sizeof(size_t));
+    a->len = hp__malloc((n ? n : 1) * sizeof(size_t));
+    if (!a->data || !a->start || !a->len) {
+        arena_release(a);
+        return hp__fail(HP_ENOMEM, "no memory to decode %s (%zu strings)", what, n);
+    }
+    a->count = n;
+    for (size_t i = 0; i < n; i++) {
+        a->start[i] = (size_t)(batch->offsets[i] - batch->offsets[0]) / unit;
+        a->len[i] = 0;
+    }
+    decode_job job;
+    memset(&job, 0, sizeof job);
+    job.a = a;
+    job.batch = batch;
+    job.enc = enc;
+    job.what = what;
+    hp__parallel_for(n, 1024, threads, decode_range, &job);
+    if (worker_failed(&job.err)) {
+        arena_release(a);
+        return worker_raise(&job.err);
+    }
+    return HP_OK;
+}
+
 /* A score "passes" a cutoff the way process functions filter (NaN cutoff: all pass). */
 static inline bool passes(bool higher, double score, double cutoff) {
     if (isnan(cutoff)) return true;
@@ -135,6 +164,66 @@ static inline bool match_better(bool higher, const hp_match *a, const hp_match *
     return a->index < b->index;
 }
 
+/* ---------------------------------------------------------------- many at once */
+
+/* Short choices wait in a group per lane width (8 of <= 32 elements, 4 of <= 64) until
+ * it is full, then hp__lcs_multi_run scores them together; scores land in
+ * scores[slot]. Used for the LCS-based scorers when hp__lcs_multi_init accepted the
+ * query (AVX2 on, query elements below 256). */
+typedef struct lane_group {
+    int width;
+    size_t cap, n;
+    const uint32_t *p[8];
+    size_t len[8];
+    size_t slot[8];
+} lane_group;
+
+typedef struct multi {
+    bool on;
+    hp__lcs_multi m;
+    lane_group g[2];
+} multi;
+
+static void multi_init(multi *mu, const hp_scorer *sc, const uint32_t *q, size_t qn) {
+    mu->on = hp__scorer_from_lcs(sc) && hp__lcs_multi_init(&mu->m, q, qn);
+    mu->g[0].width = 32, mu->g[0].cap = 8, mu->g[0].n = 0;
+    mu->g[1].width = 64, mu->g[1].cap = 4, mu->g[1].n = 0;
+}
+
+static void multi_release(multi *mu) {
+    if (mu->on) hp__lcs_multi_release(&mu->m);
+    mu->on = false;
+}
+
+static void group_flush(lane_group *g, const hp__lcs_multi *m, const hp_scorer *sc, double cutoff,
+                        double *scores) {
+    if (g->n == 0) return;
+    size_t lcs[8];
+    hp__lcs_multi_run(m, g->width, (const uint32_t *const *)g->p, g->len, g->n, lcs);
+    for (size_t l = 0; l < g->n; l++)
+        scores[g->slot[l]] = hp__score_from_lcs(sc, lcs[l], m->qn, g->len[l], cutoff);
+    g->n = 0;
+}
+
+/* Takes a choice into a group (scored at the latest by multi_flush); false if the choice
+ * is too long for the groups and must be scored one by one. */
+static bool multi_offer(multi *mu, const hp_scorer *sc, double cutoff, const uint32_t *p,
+                        size_t len, size_t slot, double *scores) {
+    if (!mu->on || len > 64) return false;
+    lane_group *g = &mu->g[len <= 32 ? 0 : 1];
+    g->p[g->n] = p;
+    g->len[g->n] = len;
+    g->slot[g->n] = slot;
+    if (++g->n == g->cap) group_flush(g, &mu->m, sc, cutoff, scores);
+    return true;
+}
+
+static void multi_flush(multi *mu, const hp_scorer *sc, double cutoff, double *scores) {
+    if (!mu->on) return;
+    group_flush(&mu->g[0], &mu->m, sc, cutoff, scores);
+    group_flush(&mu->g[1], &mu->m, sc, cutoff, scores);
+}
+
 /* ---------------------------------------------------------------- extract */
 
 typedef struct extract_job {
@@ -144,12 +233,19 @@ typedef struct extract_job {
     size_t base;          /* first choice index of the block */
     double cutoff;        /* what the kernels get */
     double *scores;       /* block scores */
+    const hp__lcs_multi *m; /* NULL, or the query for scoring many choices at once */
     worker_error err;
 } extract_job;
 
 static void extract_range(void *ctx, size_t begin, size_t end) {
     extract_job *job = ctx;
     const hp_fuzzy_query *q = job->query;
+    multi mu;
+    multi_init(&mu, &q->scorer, NULL, 0);
+    if (job->m) {
+        mu.on = true;
+        mu.m = *job->m; /* shared, read-only; released by hp_fuzzy_extract */
+    }
     for (size_t k = begin; k < end && !worker_failed(&job->err); k++) {
         size_t i = job->base + k;
         if (job->skip && job->skip[i]) {
@@ -158,10 +254,12 @@ static void extract_range(void *ctx, size_t begin, size_t end) {
         }
         size_t len;
         const uint32_t *c = arena_str(job->choices, i, &len);
+        if (multi_offer(&mu, &q->scorer, job->cutoff, c, len, k, job->scores)) continue;
         hp_status st = hp__score(&job->scores[k], &q->scorer, q->prep, q->q.p, q->q.n, c, len,
                                  job->cutoff);
         if (st != HP_OK) worker_fail(&job->err, st);
     }
+    multi_flush(&mu, &q->scorer, job->cutoff, job->scores);
 }
 
 /* Heap of the best `cap` matches with the worst on top. */
@@ -223,13 +321,16 @@ hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
                  capacity);
     HP_RETURN_IF(out == NULL && want > 0, HP_EINVAL, "out is NULL but capacity is %zu", capacity);
     arena ch;
-    HP_FORWARD_IF_ERROR(arena_build(&ch, choices, cenc, "choice"));
+    HP_FORWARD_IF_ERROR(arena_build(&ch, choices, cenc, "choice", pool_threads(threads)));
     bool higher = hp__scorer_higher_is_better(&query->scorer);
     extract_job job;
     memset(&job, 0, sizeof job);
     job.query = query;
     job.choices = &ch;
     job.skip = skip;
+    multi qm;
+    multi_init(&qm, &query->scorer, query->q.p, query->q.n);
+    job.m = qm.on ? &qm.m : NULL;
     size_t block = n < EXTRACT_BLOCK ? (n ? n : 1) : EXTRACT_BLOCK;
     job.scores = hp__malloc(block * sizeof(double));
     hp_status st = HP_OK;
@@ -267,6 +368,7 @@ hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
     qsort(out, count, sizeof *out, cmp_match);
     *out_count = count;
 done:
+    multi_release(&qm);
     hp__free(job.scores);
     arena_release(&ch);
     return st;
@@ -320,29 +422,58 @@ typedef struct cdist_job {
     worker_error err;
 } cdist_job;
 
+/* One row of cdist: the query against every choice, short choices many at a time;
+ * row is scratch for the row's scores. */
+static hp_status cdist_row(cdist_job *job, size_t i, double *row) {
+    size_t qlen, n = job->c->count;
+    const uint32_t *q = arena_str(job->q, i, &qlen);
+    multi mu;
+    multi_init(&mu, job->scorer, q, qlen);
+    hp__prep *prep = NULL;
+    hp_status st = job->scorer->kind == HP_SCORER_FUZZ
+                       ? hp__fuzz_prepare(&prep, job->scorer, q, qlen)
+                       : hp__metric_prepare(&prep, job->scorer, q, qlen);
+    for (size_t j = 0; j < n && st == HP_OK; j++) {
+        size_t clen;
+        const uint32_t *c = arena_str(job->c, j, &clen);
+        if (multi_offer(&mu, job->scorer, job->cutoff, c, clen, j, row)) continue;
+        st = hp__score(&row[j], job->scorer, prep, q, qlen, c, clen, job->cutoff);
+    }
+    multi_flush(&mu, job->scorer, job->cutoff, row);
+    multi_release(&mu);
+    hp__prep_free(prep);
+    if (st == HP_OK)
+        for (size_t j = 0; j < n; j++) store(job->out, job->dtype, i * job->stride + j, row[j]);
+    return st;
+}
+
 static void cdist_range(void *ctx, size_t begin, size_t end) {
     cdist_job *job = ctx;
+    double *row = NULL;
+    if (!job->pairwise) {
+        row = hp__malloc((job->c->count ? job->c->count : 1) * sizeof *row);
+        if (!row) {
+            worker_fail(&job->err, hp__fail(HP_ENOMEM, "no memory for a row of %zu scores",
+                                            job->c->count));
+            return;
+        }
+    }
     for (size_t k = begin; k < end && !worker_failed(&job->err); k++) {
-        size_t i = job->base + k, qlen;
-        const uint32_t *q = arena_str(job->q, i, &qlen);
-        hp__prep *prep = NULL;
-        hp_status st = HP_OK;
-        if (!job->pairwise) {
-            st = job->scorer->kind == HP_SCORER_FUZZ
-                     ? hp__fuzz_prepare(&prep, job->scorer, q, qlen)
-                     : hp__metric_prepare(&prep, job->scorer, q, qlen);
-        }
-        size_t j0 = job->pairwise ? i : 0, j1 = job->pairwise ? i + 1 : job->c->count;
-        for (size_t j = j0; j < j1 && st == HP_OK; j++) {
-            size_t clen;
-            const uint32_t *c = arena_str(job->c, j, &clen);
+        size_t i = job->base + k;
+        hp_status st;
+        if (job->pairwise) {
+            size_t qlen, clen;
+            const uint32_t *q = arena_str(job->q, i, &qlen);
+            const uint32_t *c = arena_str(job->c, i, &clen);
             double v = 0;
-            st = hp__score(&v, job->scorer, prep, q, qlen, c, clen, job->cutoff);
-            if (st == HP_OK) store(job->out, job->dtype, job->pairwise ? i : i * job->stride + j, v);
+            st = hp__score(&v, job->scorer, NULL, q, qlen, c, clen, job->cutoff);
+            if (st == HP_OK) store(job->out, job->dtype, i, v);
+        } else {
+            st = cdist_row(job, i, row);
         }
-        hp__prep_free(prep);
         if (st != HP_OK) worker_fail(&job->err, st);
     }
+    hp__free(row);
 }
 
 static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_scorer *scorer,
@@ -371,8 +502,8 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
     HP_RETURN_IF(out == NULL && !empty, HP_EINVAL, "out is NULL");
     if (empty) return HP_OK;
     arena qa, ca;
-    HP_FORWARD_IF_ERROR(arena_build(&qa, queries, qenc, "query"));
-    hp_status st = arena_build(&ca, choices, cenc, "choice");
+    HP_FORWARD_IF_ERROR(arena_build(&qa, queries, qenc, "query", pool_threads(threads)));
+    hp_status st = arena_build(&ca, choices, cenc, "choice", pool_threads(threads));
     if (st != HP_OK) {
         arena_release(&qa);
         return st;
@@ -535,8 +666,7 @@ static __thread const arena *t_sort_arena;
 
 static int cmp_by_length(const void *pa, const void *pb) {
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    size_t la = t_sort_arena->off[a + 1] - t_sort_arena->off[a];
-    size_t lb = t_sort_arena->off[b + 1] - t_sort_arena->off[b];
+    size_t la = t_sort_arena->len[a], lb = t_sort_arena->len[b];
     if (la != lb) return la < lb ? -1 : 1;
     return a < b ? -1 : a > b;
 }
@@ -557,7 +687,7 @@ hp_status hp_fuzzy_pairs(const hp_scorer *scorer, const hp_strings *strings, int
     HP_CHECK_NOT_NULL(emit, "emit");
     HP_RETURN_IF(isnan(score_cutoff), HP_EINVAL, "pairs needs a score_cutoff (got NaN)");
     arena s;
-    HP_FORWARD_IF_ERROR(arena_build(&s, strings, enc, "string"));
+    HP_FORWARD_IF_ERROR(arena_build(&s, strings, enc, "string", pool_threads(threads)));
     size_t n = s.count;
     pairs_job job;
     memset(&job, 0, sizeof job);

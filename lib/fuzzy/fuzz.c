@@ -148,6 +148,12 @@ static hp_status ratio(double *out, const hp__pm *pm_a, const uint32_t *a, size_
     return HP_OK;
 }
 
+double hp__fuzz_ratio_from_lcs(int id, size_t lcs, size_t la, size_t lb, double cutoff) {
+    if (isnan(cutoff) || cutoff < 0) cutoff = 0; /* as hp__fuzz_score */
+    if (id == HP_FUZZ_QRATIO && (la == 0 || lb == 0)) return 0.0;
+    return indel_ratio(lcs, la + lb, cutoff);
+}
+
 /* ---------------------------------------------------------------- partial_ratio */
 
 /* The shorter sequence of partial_ratio, with its match vectors and element set. */

@@ -163,6 +163,38 @@ hp_status hp__fuzz_prepare(hp__prep **out, const hp_scorer *sc, const uint32_t *
 hp_status hp__fuzz_partial_ratio_alignment(hp_alignment *out, const uint32_t *a, size_t la,
                                            const uint32_t *b, size_t lb, double cutoff);
 
+/* Scores of the LCS-based scorers (fuzz ratio and QRatio; Indel and LCSseq in every
+ * measure) from an exact LCS of lengths la, lb, with the same arithmetic as the single-
+ * pair paths; hp__scorer_from_lcs tells which scorers these are. */
+double hp__fuzz_ratio_from_lcs(int id, size_t lcs, size_t la, size_t lb, double cutoff);
+double hp__metric_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff);
+
+/* ---------------------------------------------------------------- many LCS at once */
+
+/*
+ * The LCS of one query against many short sequences at once (lcs_multi.c, AVX2): up to
+ * 8 sequences of at most 32 elements, or 4 of at most 64, one per SIMD lane, with the
+ * query streamed through them. Usable when the query's elements are all below 256.
+ */
+typedef struct hp__lcs_multi {
+    const uint32_t *q;
+    size_t qn;
+    uint8_t *qidx;      /* per query position: its element's row (1..rows-1), 0 never */
+    uint8_t idx[256];   /* element -> row, 0 for elements not in the query */
+    size_t rows;        /* distinct query elements + 1 */
+} hp__lcs_multi;
+
+/* false (and nothing to release) when the query does not qualify or SIMD is off. */
+bool hp__lcs_multi_init(hp__lcs_multi *m, const uint32_t *q, size_t qn);
+void hp__lcs_multi_release(hp__lcs_multi *m);
+/* lcs[l] = LCS(query, c[l][0..len[l])) for l < n; n <= 8 with every len <= 32 (width
+ * 32) or n <= 4 with every len <= 64 (width 64). */
+void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const *c,
+                       const size_t *len, size_t n, size_t *lcs);
+/* true for the scorers whose score is a function of the LCS and the lengths. */
+bool hp__scorer_from_lcs(const hp_scorer *sc);
+double hp__score_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff);
+
 /* Releases what either prepare made (each prep starts with its own free function). */
 struct hp__prep {
     void (*release)(hp__prep *self);

@@ -186,6 +186,13 @@ static double finish(int measure, double cutoff, double d, double m) {
     }
 }
 
+double hp__metric_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb,
+                           double cutoff) {
+    uint64_t m = metric_max(sc, la, lb);
+    uint64_t d = sc->id == HP_METRIC_INDEL ? (uint64_t)la + lb - 2 * (uint64_t)lcs : m - lcs;
+    return finish(sc->measure, cutoff, (double)d, (double)m);
+}
+
 hp_status hp__metric_score(double *out, const hp_scorer *sc, const hp__prep *prep,
                            const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
                            double cutoff) {

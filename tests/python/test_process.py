@@ -258,3 +258,23 @@ def test_progress_true_uses_tqdm_when_installed(capsys):
     choices = ["abc", "abd", "xyz"] * 1000
     want = process.extract("abc", choices, scorer=fuzz.ratio)
     assert process.extract("abc", choices, scorer=fuzz.ratio, progress=True) == want
+
+
+LONGISH = st.text(alphabet="abcdé€ ", min_size=0, max_size=80)  # across the 32/64 lanes
+
+
+@given(queries=st.lists(LONGISH, min_size=1, max_size=4), choices=st.lists(LONGISH, max_size=40))
+def test_many_at_once_lcs_equals_scalar_at_every_simd_level(simd_level, queries, choices):
+    # AVX2 scores short choices 8 or 4 at a time (lib/fuzzy/lcs_multi.c); scalar one by
+    # one: every level must give RapidFuzz's numbers
+    for ours, theirs in [(fuzz.ratio, rf_fuzz.ratio), (fuzz.QRatio, rf_fuzz.QRatio),
+                         (Indel.normalized_similarity, rf_Indel.normalized_similarity),
+                         (LCSseq.distance, rapidfuzz.distance.LCSseq.distance)]:
+        got = process.cdist(queries, choices, scorer=ours, workers=2, score_cutoff=None)
+        want = rf_process.cdist(queries, choices, scorer=theirs)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+        same_results(process.extract(queries[0], choices, scorer=ours, limit=None),
+                     rf_process.extract(queries[0], choices, scorer=theirs, limit=None))
+    cut = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=60)
+    np.testing.assert_allclose(cut, rf_process.cdist(queries, choices, scorer=rf_fuzz.ratio,
+                                                     score_cutoff=60), rtol=1e-6, atol=1e-6)
