@@ -410,6 +410,82 @@ static void store(void *out, int dtype, size_t i, double v) {
     }
 }
 
+/* cdist's choices in groups with one hp__lcs_table each (LCS-based scorers, AVX2): every
+ * query row streams through the tables; choices that do not fit (longer than 64, or an
+ * element >= 256) are scored one by one. */
+typedef struct cgroup {
+    int width;
+    size_t n;
+    size_t idx[8];
+    size_t len[8];
+} cgroup;
+
+typedef struct choice_tables {
+    size_t count;
+    cgroup *g;
+    unsigned char *tabs; /* count * HP__LCS_TABLE_BYTES */
+    uint8_t *grouped;    /* per choice */
+} choice_tables;
+
+#define TABLES_MAX_BYTES ((size_t)256 << 20)
+
+static void tables_release(choice_tables *t) {
+    hp__free(t->g);
+    hp__free(t->tabs);
+    hp__free(t->grouped);
+    memset(t, 0, sizeof *t);
+}
+
+static void tables_close(choice_tables *t, cgroup *pending, const arena *c) {
+    if (pending->n == 0) return;
+    const uint32_t *p[8];
+    for (size_t l = 0; l < pending->n; l++) p[l] = c->data + c->start[pending->idx[l]];
+    hp__lcs_table_build(t->tabs + t->count * HP__LCS_TABLE_BYTES, pending->width,
+                        (const uint32_t *const *)p, pending->len, pending->n);
+    t->g[t->count++] = *pending;
+    pending->n = 0;
+}
+
+/* Builds the tables; on any shortage it leaves them empty (the scalar path then scores
+ * everything), so it cannot fail. */
+static void tables_build(choice_tables *t, const arena *c) {
+    memset(t, 0, sizeof *t);
+    size_t n = c->count, eligible = 0;
+    t->grouped = hp__malloc(n ? n : 1);
+    if (!t->grouped) return;
+    for (size_t j = 0; j < n; j++) {
+        size_t len;
+        const uint32_t *s = arena_str(c, j, &len);
+        bool ok = len <= 64;
+        for (size_t i = 0; ok && i < len; i++) ok = s[i] < 256;
+        t->grouped[j] = ok;
+        eligible += ok;
+    }
+    size_t max_groups = eligible / 4 + 2, bytes;
+    if (!eligible || !hp__mul_size(max_groups, HP__LCS_TABLE_BYTES, &bytes) ||
+        bytes > TABLES_MAX_BYTES) {
+        tables_release(t);
+        return;
+    }
+    t->g = hp__malloc(max_groups * sizeof *t->g);
+    t->tabs = hp__malloc(bytes);
+    if (!t->g || !t->tabs) {
+        tables_release(t);
+        return;
+    }
+    cgroup pending[2] = {{32, 0, {0}, {0}}, {64, 0, {0}, {0}}};
+    for (size_t j = 0; j < n; j++) {
+        if (!t->grouped[j]) continue;
+        size_t len = c->len[j];
+        cgroup *g = &pending[len <= 32 ? 0 : 1];
+        g->idx[g->n] = j;
+        g->len[g->n] = len;
+        if (++g->n == (g->width == 32 ? 8u : 4u)) tables_close(t, g, c);
+    }
+    tables_close(t, &pending[0], c);
+    tables_close(t, &pending[1], c);
+}
+
 typedef struct cdist_job {
     const hp_scorer *scorer;
     const arena *q, *c;
@@ -419,6 +495,7 @@ typedef struct cdist_job {
     size_t base;
     double cutoff;
     bool pairwise; /* cpdist */
+    const choice_tables *tables; /* NULL, or the choices' LCS tables */
     worker_error err;
 } cdist_job;
 
@@ -433,7 +510,16 @@ static hp_status cdist_row(cdist_job *job, size_t i, double *row) {
     hp_status st = job->scorer->kind == HP_SCORER_FUZZ
                        ? hp__fuzz_prepare(&prep, job->scorer, q, qlen)
                        : hp__metric_prepare(&prep, job->scorer, q, qlen);
+    const choice_tables *t = job->tables;
+    for (size_t k = 0; t && k < t->count; k++) {
+        const cgroup *g = &t->g[k];
+        size_t lcs[8];
+        hp__lcs_table_run(t->tabs + k * HP__LCS_TABLE_BYTES, g->width, q, qlen, g->len, g->n, lcs);
+        for (size_t l = 0; l < g->n; l++)
+            row[g->idx[l]] = hp__score_from_lcs(job->scorer, lcs[l], qlen, g->len[l], job->cutoff);
+    }
     for (size_t j = 0; j < n && st == HP_OK; j++) {
+        if (t && t->grouped[j]) continue;
         size_t clen;
         const uint32_t *c = arena_str(job->c, j, &clen);
         if (multi_offer(&mu, job->scorer, job->cutoff, c, clen, j, row)) continue;
@@ -518,6 +604,12 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
     job.stride = row_stride;
     job.cutoff = score_cutoff;
     job.pairwise = pairwise;
+    choice_tables tables;
+    memset(&tables, 0, sizeof tables);
+    if (!pairwise && hp__scorer_from_lcs(scorer) && hp__lcs_table_usable() && m > 1) {
+        tables_build(&tables, &ca);
+        job.tables = tables.count ? &tables : NULL;
+    }
     unsigned nthreads = pool_threads(threads);
     /* blocks of rows between progress reports: about 2^22 pairs, at least one row per
      * thread */
@@ -533,6 +625,7 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
         else
             st = progress_check(progress, user, base + len, m);
     }
+    tables_release(&tables);
     arena_release(&qa);
     arena_release(&ca);
     return st;

@@ -191,6 +191,15 @@ void hp__lcs_multi_release(hp__lcs_multi *m);
  * 32) or n <= 4 with every len <= 64 (width 64). */
 void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const *c,
                        const size_t *len, size_t n, size_t *lcs);
+/* Tables for a fixed group of choices (all elements below 256): 256 rows of one SIMD
+ * vector; lane l of row e has bit i set where choice l has e at position i. Built once,
+ * then any number of queries stream through (elements >= 256 match nothing). */
+#define HP__LCS_TABLE_BYTES (256 * 32)
+bool hp__lcs_table_usable(void);
+void hp__lcs_table_build(void *tab, int width, const uint32_t *const *c, const size_t *len,
+                         size_t n);
+void hp__lcs_table_run(const void *tab, int width, const uint32_t *q, size_t qn, const size_t *len,
+                       size_t n, size_t *lcs);
 /* true for the scorers whose score is a function of the LCS and the lengths. */
 bool hp__scorer_from_lcs(const hp_scorer *sc);
 double hp__score_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff);

@@ -11,9 +11,11 @@
  * distinct elements only (a row per distinct element, found through a 256-entry index
  * made once per query), so building costs one lookup per choice element and the stream
  * costs a handful of vector instructions per query element for 4-8 choices together.
- * RapidFuzz gets its cdist speed the same way; this is our own formulation (rows for the
- * query's elements only, which also serves one-query extract, where a full 256-row
- * table per group would cost more than the scoring).
+ * Two forms: for one query against many choices (extract) the rows are the query's
+ * distinct elements only, built per group of choices; for cdist, where every query
+ * meets the same choices, each group of choices gets a full 256-row table once
+ * (hp__lcs_table_*) and every query just streams through it: a few vector instructions
+ * per query element for 4-8 pairs. RapidFuzz's cdist works the same way.
  */
 #include <string.h>
 
@@ -121,6 +123,85 @@ void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const 
         run64(m, c, len, n, lcs);
 #else
     (void)m, (void)width, (void)c, (void)len, (void)n, (void)lcs;
+#endif
+}
+
+/* ---------------------------------------------------------------- choice tables */
+
+#if HP_HAVE_X86_SIMD
+__attribute__((target("avx2"))) static void table_run32(const uint32_t *tab, const uint32_t *q,
+                                                        size_t qn, const size_t *len, size_t n,
+                                                        size_t *lcs) {
+    __m256i S = _mm256_set1_epi32(-1);
+    for (size_t j = 0; j < qn; j++) {
+        if (q[j] >= 256) continue; /* no choice in a table holds it: M = 0 */
+        __m256i M = _mm256_loadu_si256((const __m256i *)(tab + (size_t)q[j] * 8));
+        __m256i u = _mm256_and_si256(S, M);
+        S = _mm256_or_si256(_mm256_add_epi32(S, u), _mm256_sub_epi32(S, u));
+    }
+    _Alignas(32) uint32_t s[8];
+    _mm256_store_si256((__m256i *)s, S);
+    for (size_t l = 0; l < n; l++) {
+        uint32_t mask = len[l] >= 32 ? ~(uint32_t)0 : ((uint32_t)1 << len[l]) - 1;
+        lcs[l] = (size_t)__builtin_popcount(~s[l] & mask);
+    }
+}
+
+__attribute__((target("avx2"))) static void table_run64(const uint64_t *tab, const uint32_t *q,
+                                                        size_t qn, const size_t *len, size_t n,
+                                                        size_t *lcs) {
+    __m256i S = _mm256_set1_epi64x(-1);
+    for (size_t j = 0; j < qn; j++) {
+        if (q[j] >= 256) continue;
+        __m256i M = _mm256_loadu_si256((const __m256i *)(tab + (size_t)q[j] * 4));
+        __m256i u = _mm256_and_si256(S, M);
+        S = _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
+    }
+    _Alignas(32) uint64_t s[4];
+    _mm256_store_si256((__m256i *)s, S);
+    for (size_t l = 0; l < n; l++) {
+        uint64_t mask = len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len[l]) - 1;
+        uint64_t z = ~s[l] & mask;
+        size_t count = 0;
+        while (z) {
+            z &= z - 1;
+            count++;
+        }
+        lcs[l] = count;
+    }
+}
+#endif
+
+void hp__lcs_table_build(void *tab, int width, const uint32_t *const *c, const size_t *len,
+                         size_t n) {
+    memset(tab, 0, HP__LCS_TABLE_BYTES);
+    for (size_t l = 0; l < n; l++)
+        for (size_t i = 0; i < len[l]; i++) {
+            if (width == 32)
+                ((uint32_t *)tab)[(size_t)c[l][i] * 8 + l] |= (uint32_t)1 << i;
+            else
+                ((uint64_t *)tab)[(size_t)c[l][i] * 4 + l] |= (uint64_t)1 << i;
+        }
+}
+
+void hp__lcs_table_run(const void *tab, int width, const uint32_t *q, size_t qn, const size_t *len,
+                       size_t n, size_t *lcs) {
+#if HP_HAVE_X86_SIMD
+    if (width == 32)
+        table_run32(tab, q, qn, len, n, lcs);
+    else
+        table_run64(tab, q, qn, len, n, lcs);
+#else
+    (void)tab, (void)width, (void)q, (void)qn, (void)len, (void)n, (void)lcs;
+#endif
+}
+
+bool hp__lcs_table_usable(void) {
+#if HP_HAVE_X86_SIMD
+    hp_simd level = hp__simd();
+    return level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON;
+#else
+    return false;
 #endif
 }
 

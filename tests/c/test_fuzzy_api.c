@@ -408,6 +408,73 @@ START_TEST(test_fuzzy__cdist_and_cpdist) {
 }
 END_TEST
 
+/* cdist and extract with the LCS-based scorers take SIMD paths (choice tables, lanes of
+ * 4-8 choices) at AVX2 and above; every level must give the scalar matrix. */
+START_TEST(test_fuzzy__lcs_batches_equal_scalar_at_every_level) {
+    enum { N = 157 };
+    char *data = malloc(N * 300);
+    int64_t off[N + 1];
+    size_t pos = 0;
+    off[0] = 0;
+    uint64_t r = 99;
+    for (int i = 0; i < N; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        int len = (int)(r >> 33) % (i % 9 == 0 ? 90 : 40); /* some beyond 64 */
+        for (int k = 0; k < len; k++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            int pick = (int)(r >> 35) % 10;
+            if (pick == 9 && i % 5 == 0) { /* an element >= 256 (U+20AC) now and then */
+                memcpy(data + pos, "\xe2\x82\xac", 3);
+                pos += 3;
+            } else {
+                data[pos++] = (char)('a' + pick % 6);
+            }
+        }
+        off[i + 1] = (int64_t)pos;
+    }
+    hp_strings b = {data, off, N};
+    hp_scorer scorers[4];
+    hp_scorer_init(&scorers[0], HP_SCORER_FUZZ, HP_FUZZ_RATIO, 0);
+    hp_scorer_init(&scorers[1], HP_SCORER_FUZZ, HP_FUZZ_QRATIO, 0);
+    scorers[2] = metric(HP_METRIC_INDEL, HP_NORMALIZED_SIMILARITY);
+    scorers[3] = metric(HP_METRIC_LCSSEQ, HP_DISTANCE);
+    double *want = malloc(N * N * sizeof *want), *got = malloc(N * N * sizeof *got);
+    hp_simd top = hp_simd_level();
+    for (int k = 0; k < 4; k++) {
+        const double cutoffs[2] = {NAN, k == 3 ? 20 : (k == 2 ? 0.5 : 50)};
+        for (int c = 0; c < 2; c++) {
+            ck_assert_int_eq(hp_simd_set_level(HP_SIMD_SCALAR), HP_OK);
+            ck_assert_int_eq(hp_fuzzy_cdist(want, 0, N, &scorers[k], &b, 0, &b, 0, cutoffs[c], 2,
+                                            NULL, NULL),
+                             HP_OK);
+            for (int level = HP_SIMD_SSE42; level <= (int)top; level++) {
+                if (hp_simd_set_level(level) != HP_OK) continue;
+                ck_assert_int_eq(hp_fuzzy_cdist(got, 0, N, &scorers[k], &b, 0, &b, 0, cutoffs[c],
+                                                2, NULL, NULL),
+                                 HP_OK);
+                for (int i = 0; i < N * N; i++) ck_assert(got[i] == want[i]);
+                /* extract of one row is the row's best */
+                hp_fuzzy_query *q;
+                ck_assert_int_eq(hp_fuzzy_query_new(&q, &scorers[k], data + off[9],
+                                                    (size_t)(off[10] - off[9]), 0),
+                                 HP_OK);
+                hp_match m[N];
+                size_t n = 0;
+                ck_assert_int_eq(hp_fuzzy_extract(m, N, &n, q, &b, 0, NULL, cutoffs[c], 0, 2,
+                                                  NULL, NULL),
+                                 HP_OK);
+                for (size_t t = 0; t < n; t++) ck_assert(m[t].score == want[9 * N + m[t].index]);
+                hp_fuzzy_query_free(q);
+            }
+        }
+    }
+    ck_assert_int_eq(hp_simd_set_level((int)top), HP_OK);
+    free(want);
+    free(got);
+    free(data);
+}
+END_TEST
+
 typedef struct collected {
     hp_pair *p;
     size_t n;
@@ -486,6 +553,7 @@ Suite *test_fuzzy_api_suite(void) {
     tcase_add_test(tc, test_fuzzy__progress_cancels);
     tcase_add_test(tc, test_fuzzy__cdist_and_cpdist);
     tcase_add_test(tc, test_fuzzy__pairs_equal_brute_force);
+    tcase_add_test(tc, test_fuzzy__lcs_batches_equal_scalar_at_every_level);
     suite_add_tcase(s, tc);
     return s;
 }
