@@ -101,9 +101,25 @@ typedef struct decode_job {
 
 static void decode_range(void *ctx, size_t begin, size_t end) {
     decode_job *job = ctx;
+    const hp_strings *b = job->batch;
     for (size_t i = begin; i < end && !worker_failed(&job->err); i++) {
+        if (job->enc == HP_ENC_BYTES || job->enc == HP_ENC_UTF8) {
+            /* bytes, and UTF-8 that turns out to be ASCII: widen in place (vectorised) */
+            const unsigned char *restrict src = (const unsigned char *)b->data + b->offsets[i];
+            size_t len = (size_t)(b->offsets[i + 1] - b->offsets[i]);
+            uint32_t *restrict dst = job->a->data + job->a->start[i];
+            unsigned any = 0;
+            for (size_t k = 0; k < len; k++) {
+                dst[k] = src[k];
+                any |= src[k];
+            }
+            if (job->enc == HP_ENC_BYTES || any < 0x80) {
+                job->a->len[i] = len;
+                continue;
+            }
+        }
         hp__seq s;
-        hp_status st = hp__seq_decode_batch(&s, job->batch, i, job->enc, job->what);
+        hp_status st = hp__seq_decode_batch(&s, b, i, job->enc, job->what);
         if (st != HP_OK) {
             worker_fail(&job->err, st);
             return;
@@ -162,6 +178,49 @@ static inline bool passes(bool higher, double score, double cutoff) {
 static inline bool match_better(bool higher, const hp_match *a, const hp_match *b) {
     if (a->score != b->score) return higher ? a->score > b->score : a->score < b->score;
     return a->index < b->index;
+}
+
+/* true if the scorer's best possible score falls as |la - lb| grows, so a length window
+ * bounds the candidates; *d_weight_* give the least cost of one unit of length
+ * difference. */
+static bool has_length_bound(const hp_scorer *sc) {
+    if (sc->kind == HP_SCORER_FUZZ) return sc->id == HP_FUZZ_RATIO || sc->id == HP_FUZZ_QRATIO;
+    return sc->id != HP_METRIC_JARO && sc->id != HP_METRIC_JARO_WINKLER;
+}
+
+/* Could a pair of lengths la <= lb meet the cutoff? (only for has_length_bound) */
+static bool length_can_pass(const hp_scorer *sc, size_t la, size_t lb, double cutoff) {
+    uint64_t diff = lb - la;
+    if (sc->kind == HP_SCORER_FUZZ) {
+        if (la + lb == 0) return true;
+        if (sc->id == HP_FUZZ_QRATIO && la == 0) return cutoff <= 0;
+        double best = 100.0 * (1.0 - (double)diff / (double)(la + lb));
+        return best >= cutoff - 1e-9;
+    }
+    /* the distance is at least diff times the cheaper of insert/delete (Levenshtein) or
+     * diff (the others); the maximum as in metric.c */
+    uint64_t w = 1, mx = lb;
+    if (sc->id == HP_METRIC_LEVENSHTEIN) {
+        uint64_t ins = sc->weights[0], del = sc->weights[1], sub = sc->weights[2];
+        w = ins < del ? ins : del;
+        uint64_t x = la * del + lb * ins, y = la * sub + diff * ins;
+        uint64_t x2 = lb * del + la * ins, y2 = la * sub + diff * del;
+        uint64_t m1 = x < y ? x : y, m2 = x2 < y2 ? x2 : y2;
+        mx = m1 > m2 ? m1 : m2; /* either order of the pair */
+    } else if (sc->id == HP_METRIC_INDEL) {
+        mx = (uint64_t)la + lb;
+    }
+    double dmin = (double)(diff * w), m = (double)mx;
+    switch (sc->measure) {
+    case HP_DISTANCE:
+        return dmin <= cutoff;
+    case HP_SIMILARITY:
+        return m - dmin >= cutoff;
+    case HP_NORMALIZED_DISTANCE:
+        return m == 0 || dmin / m <= cutoff + 1e-9;
+    default:
+        return m == 0 || 1.0 - dmin / m >= cutoff - 1e-9;
+    }
 }
 
 /* ---------------------------------------------------------------- many at once */
@@ -234,6 +293,7 @@ typedef struct extract_job {
     double cutoff;        /* what the kernels get */
     double *scores;       /* block scores */
     const hp__lcs_multi *m; /* NULL, or the query for scoring many choices at once */
+    bool bounded;           /* the scorer has a length bound (has_length_bound) */
     worker_error err;
 } extract_job;
 
@@ -254,6 +314,12 @@ static void extract_range(void *ctx, size_t begin, size_t end) {
         }
         size_t len;
         const uint32_t *c = arena_str(job->choices, i, &len);
+        if (job->bounded && !isnan(job->cutoff) &&
+            !length_can_pass(&q->scorer, len < q->q.n ? len : q->q.n, len < q->q.n ? q->q.n : len,
+                             job->cutoff)) {
+            job->scores[k] = NAN; /* its lengths alone keep it below the cutoff */
+            continue;
+        }
         if (multi_offer(&mu, &q->scorer, job->cutoff, c, len, k, job->scores)) continue;
         hp_status st = hp__score(&job->scores[k], &q->scorer, q->prep, q->q.p, q->q.n, c, len,
                                  job->cutoff);
@@ -331,8 +397,12 @@ hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
     multi qm;
     multi_init(&qm, &query->scorer, query->q.p, query->q.n);
     job.m = qm.on ? &qm.m : NULL;
-    size_t block = n < EXTRACT_BLOCK ? (n ? n : 1) : EXTRACT_BLOCK;
-    job.scores = hp__malloc(block * sizeof(double));
+    /* blocks grow from 1024 to EXTRACT_BLOCK: the heap fills early, so most choices are
+     * scored against the k-th best so far (and skipped on length alone where it can) */
+    size_t max_block = n < EXTRACT_BLOCK ? (n ? n : 1) : EXTRACT_BLOCK;
+    size_t block = max_block < 1024 ? max_block : 1024;
+    job.bounded = has_length_bound(&query->scorer);
+    job.scores = hp__malloc(max_block * sizeof(double));
     hp_status st = HP_OK;
     if (!job.scores) {
         st = hp__fail(HP_ENOMEM, "no memory for extract scores");
@@ -340,8 +410,17 @@ hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
     }
     size_t count = 0;
     unsigned nthreads = pool_threads(threads);
-    for (size_t base = 0; base < n; base += block) {
+    double worst_possible = NAN, best_possible = NAN; /* the scorer was checked: cannot fail */
+    (void)hp_scorer_range(&worst_possible, &best_possible, &query->scorer, 0, 0);
+    size_t reported = 0;
+    bool fixed_best = query->scorer.kind == HP_SCORER_FUZZ ||
+                      query->scorer.measure != HP_SIMILARITY; /* best independent of lengths */
+    for (size_t base = 0; base < n; base += block, block = block * 2 < max_block ? block * 2
+                                                                                 : max_block) {
         size_t len = n - base < block ? n - base : block;
+        /* a full heap of best-possible scores cannot be beaten by later (higher-index)
+         * choices: stop, as RapidFuzz's extractOne stops at the optimal score */
+        if (want > 0 && count == want && fixed_best && out[0].score == best_possible) break;
         job.base = base;
         job.cutoff = score_cutoff;
         if (count == want && want > 0) {
@@ -361,7 +440,12 @@ hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
             hp_match m = {s, base + k};
             heap_push(out, &count, want, m, higher);
         }
-        st = progress_check(progress, user, base + len, n);
+        reported = base + len;
+        st = progress_check(progress, user, reported, n);
+        if (st != HP_OK) goto done;
+    }
+    if (reported < n) { /* stopped early: the rest cannot enter */
+        st = progress_check(progress, user, n, n);
         if (st != HP_OK) goto done;
     }
     t_sort_higher = higher;
@@ -648,49 +732,6 @@ hp_status hp_fuzzy_cpdist(void *out, int dtype, const hp_scorer *scorer,
 }
 
 /* ---------------------------------------------------------------- sparse all-pairs */
-
-/* true if the scorer's best possible score falls as |la - lb| grows, so a length window
- * bounds the candidates; *d_weight_* give the least cost of one unit of length
- * difference. */
-static bool has_length_bound(const hp_scorer *sc) {
-    if (sc->kind == HP_SCORER_FUZZ) return sc->id == HP_FUZZ_RATIO || sc->id == HP_FUZZ_QRATIO;
-    return sc->id != HP_METRIC_JARO && sc->id != HP_METRIC_JARO_WINKLER;
-}
-
-/* Could a pair of lengths la <= lb meet the cutoff? (only for has_length_bound) */
-static bool length_can_pass(const hp_scorer *sc, size_t la, size_t lb, double cutoff) {
-    uint64_t diff = lb - la;
-    if (sc->kind == HP_SCORER_FUZZ) {
-        if (la + lb == 0) return true;
-        if (sc->id == HP_FUZZ_QRATIO && la == 0) return cutoff <= 0;
-        double best = 100.0 * (1.0 - (double)diff / (double)(la + lb));
-        return best >= cutoff - 1e-9;
-    }
-    /* the distance is at least diff times the cheaper of insert/delete (Levenshtein) or
-     * diff (the others); the maximum as in metric.c */
-    uint64_t w = 1, mx = lb;
-    if (sc->id == HP_METRIC_LEVENSHTEIN) {
-        uint64_t ins = sc->weights[0], del = sc->weights[1], sub = sc->weights[2];
-        w = ins < del ? ins : del;
-        uint64_t x = la * del + lb * ins, y = la * sub + diff * ins;
-        uint64_t x2 = lb * del + la * ins, y2 = la * sub + diff * del;
-        uint64_t m1 = x < y ? x : y, m2 = x2 < y2 ? x2 : y2;
-        mx = m1 > m2 ? m1 : m2; /* either order of the pair */
-    } else if (sc->id == HP_METRIC_INDEL) {
-        mx = (uint64_t)la + lb;
-    }
-    double dmin = (double)(diff * w), m = (double)mx;
-    switch (sc->measure) {
-    case HP_DISTANCE:
-        return dmin <= cutoff;
-    case HP_SIMILARITY:
-        return m - dmin >= cutoff;
-    case HP_NORMALIZED_DISTANCE:
-        return m == 0 || dmin / m <= cutoff + 1e-9;
-    default:
-        return m == 0 || 1.0 - dmin / m >= cutoff - 1e-9;
-    }
-}
 
 typedef struct pair_buf {
     hp_pair *p;

@@ -64,10 +64,12 @@ __attribute__((target("avx2"))) static void run32(const hp__lcs_multi *m,
                                                   size_t n, size_t *lcs) {
     _Alignas(32) uint32_t tab[256 * 8];
     memset(tab, 0, m->rows * 8 * sizeof *tab);
+    /* elements not in the query land in row 0, which the stream never reads */
     for (size_t l = 0; l < n; l++)
         for (size_t i = 0; i < len[l]; i++) {
             uint32_t e = c[l][i];
-            if (e < 256 && m->idx[e]) tab[(size_t)m->idx[e] * 8 + l] |= (uint32_t)1 << i;
+            size_t r = e < 256 ? m->idx[e] : 0;
+            tab[r * 8 + l] |= (uint32_t)1 << i;
         }
     __m256i S = _mm256_set1_epi32(-1);
     for (size_t j = 0; j < m->qn; j++) {
@@ -91,7 +93,8 @@ __attribute__((target("avx2"))) static void run64(const hp__lcs_multi *m,
     for (size_t l = 0; l < n; l++)
         for (size_t i = 0; i < len[l]; i++) {
             uint32_t e = c[l][i];
-            if (e < 256 && m->idx[e]) tab[(size_t)m->idx[e] * 4 + l] |= (uint64_t)1 << i;
+            size_t r = e < 256 ? m->idx[e] : 0;
+            tab[r * 4 + l] |= (uint64_t)1 << i;
         }
     __m256i S = _mm256_set1_epi64x(-1);
     for (size_t j = 0; j < m->qn; j++) {
