@@ -294,6 +294,8 @@ typedef struct extract_job {
     double *scores;       /* block scores */
     const hp__lcs_multi *m; /* NULL, or the query for scoring many choices at once */
     bool bounded;           /* the scorer has a length bound (has_length_bound) */
+    const double *pre;     /* NULL, or scores computed through prepared groups */
+    const uint8_t *grouped; /* with pre: which choices have one */
     worker_error err;
 } extract_job;
 
@@ -310,6 +312,10 @@ static void extract_range(void *ctx, size_t begin, size_t end) {
         size_t i = job->base + k;
         if (job->skip && job->skip[i]) {
             job->scores[k] = NAN;
+            continue;
+        }
+        if (job->pre && job->grouped[i]) {
+            job->scores[k] = job->pre[i];
             continue;
         }
         size_t len;
@@ -372,28 +378,59 @@ static int cmp_match(const void *pa, const void *pb) {
 
 #define EXTRACT_BLOCK 16384
 
-hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
-                           const hp_fuzzy_query *query, const hp_strings *choices, int cenc,
-                           const uint8_t *skip, double score_cutoff, size_t limit,
-                           unsigned threads, hp_progress_fn progress, void *user) {
-    HP_CHECK_NOT_NULL(out_count, "out_count");
-    *out_count = 0;
-    HP_CHECK_NOT_NULL(query, "query");
-    HP_CHECK_NOT_NULL(choices, "choices");
-    HP_FORWARD_IF_ERROR(hp_strings_check(choices));
-    size_t n = choices->count;
+/* Scores of the grouped choices, group by group on the pool (prepared choices). */
+typedef struct groups_job {
+    const hp_fuzzy_query *query;
+    const hp__lcs_groups *groups;
+    double cutoff;
+    double *pre;
+} groups_job;
+
+static void groups_range(void *ctx, size_t begin, size_t end) {
+    groups_job *job = ctx;
+    const hp_fuzzy_query *q = job->query;
+    for (size_t k = begin; k < end; k++) {
+        const hp__lcs_group *g = &job->groups->g[k];
+        size_t lcs[8];
+        hp__lcs_groups_run(job->groups, k, q->q.p, q->q.n, lcs);
+        for (unsigned l = 0; l < g->n; l++)
+            job->pre[g->choice[l]] = hp__score_from_lcs(&q->scorer, lcs[l], q->q.n, g->len[l],
+                                                        job->cutoff);
+    }
+}
+
+struct hp_fuzzy_choices {
+    arena a;
+    hp__lcs_groups groups; /* count 0 when SIMD was off at creation */
+};
+
+/* extract over decoded choices (groups NULL, or the prepared choices' groups). */
+static hp_status extract_impl(hp_match *out, size_t capacity, size_t *out_count,
+                              const hp_fuzzy_query *query, const arena *ch,
+                              const hp__lcs_groups *groups, const uint8_t *skip,
+                              double score_cutoff, size_t limit, unsigned threads,
+                              hp_progress_fn progress, void *user) {
+    size_t n = ch->count;
     size_t want = limit == 0 || limit > n ? n : limit;
     HP_RETURN_IF(capacity < want, HP_EBUFSIZE, "output needs %zu matches, capacity %zu", want,
                  capacity);
     HP_RETURN_IF(out == NULL && want > 0, HP_EINVAL, "out is NULL but capacity is %zu", capacity);
-    arena ch;
-    HP_FORWARD_IF_ERROR(arena_build(&ch, choices, cenc, "choice", pool_threads(threads)));
     bool higher = hp__scorer_higher_is_better(&query->scorer);
     extract_job job;
     memset(&job, 0, sizeof job);
     job.query = query;
-    job.choices = &ch;
+    job.choices = ch;
     job.skip = skip;
+    double *pre = NULL;
+    if (groups && groups->count && hp__scorer_from_lcs(&query->scorer) && hp__lcs_groups_usable()) {
+        pre = hp__malloc((n ? n : 1) * sizeof *pre);
+        if (pre) { /* without memory for it, everything takes the one-by-one path */
+            groups_job gj = {query, groups, score_cutoff, pre};
+            hp__parallel_for(groups->count, 16, pool_threads(threads), groups_range, &gj);
+            job.pre = pre;
+            job.grouped = groups->grouped;
+        }
+    }
     multi qm;
     multi_init(&qm, &query->scorer, query->q.p, query->q.n);
     job.m = qm.on ? &qm.m : NULL;
@@ -454,8 +491,74 @@ hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
 done:
     multi_release(&qm);
     hp__free(job.scores);
+    hp__free(pre);
+    return st;
+}
+
+hp_status hp_fuzzy_extract(hp_match *out, size_t capacity, size_t *out_count,
+                           const hp_fuzzy_query *query, const hp_strings *choices, int cenc,
+                           const uint8_t *skip, double score_cutoff, size_t limit,
+                           unsigned threads, hp_progress_fn progress, void *user) {
+    HP_CHECK_NOT_NULL(out_count, "out_count");
+    *out_count = 0;
+    HP_CHECK_NOT_NULL(query, "query");
+    HP_CHECK_NOT_NULL(choices, "choices");
+    HP_FORWARD_IF_ERROR(hp_strings_check(choices));
+    size_t n = choices->count;
+    size_t want = limit == 0 || limit > n ? n : limit;
+    HP_RETURN_IF(capacity < want, HP_EBUFSIZE, "output needs %zu matches, capacity %zu", want,
+                 capacity);
+    arena ch;
+    HP_FORWARD_IF_ERROR(arena_build(&ch, choices, cenc, "choice", pool_threads(threads)));
+    hp_status st = extract_impl(out, capacity, out_count, query, &ch, NULL, skip, score_cutoff,
+                                limit, threads, progress, user);
     arena_release(&ch);
     return st;
+}
+
+hp_status hp_fuzzy_choices_new(hp_fuzzy_choices **out, const hp_strings *choices, int cenc,
+                               unsigned threads) {
+    HP_CHECK_NOT_NULL(out, "out");
+    *out = NULL;
+    HP_CHECK_NOT_NULL(choices, "choices");
+    hp_fuzzy_choices *c = hp__malloc(sizeof *c);
+    HP_RETURN_IF(c == NULL, HP_ENOMEM, "no memory for a choices handle");
+    memset(c, 0, sizeof *c);
+    hp_status st = arena_build(&c->a, choices, cenc, "choice", pool_threads(threads));
+    if (st == HP_OK && hp__lcs_groups_usable())
+        st = hp__lcs_groups_build(&c->groups, c->a.count, c->a.data, c->a.start, c->a.len);
+    if (st != HP_OK) {
+        hp_fuzzy_choices_free(c);
+        return st;
+    }
+    *out = c;
+    return HP_OK;
+}
+
+void hp_fuzzy_choices_free(hp_fuzzy_choices *choices) {
+    if (!choices) return;
+    hp__lcs_groups_release(&choices->groups);
+    arena_release(&choices->a);
+    hp__free(choices);
+}
+
+hp_status hp_fuzzy_choices_count(const hp_fuzzy_choices *choices, size_t *out) {
+    HP_CHECK_NOT_NULL(choices, "choices");
+    HP_CHECK_NOT_NULL(out, "out");
+    *out = choices->a.count;
+    return HP_OK;
+}
+
+hp_status hp_fuzzy_extract_prepared(hp_match *out, size_t capacity, size_t *out_count,
+                                    const hp_fuzzy_query *query, const hp_fuzzy_choices *choices,
+                                    const uint8_t *skip, double score_cutoff, size_t limit,
+                                    unsigned threads, hp_progress_fn progress, void *user) {
+    HP_CHECK_NOT_NULL(out_count, "out_count");
+    *out_count = 0;
+    HP_CHECK_NOT_NULL(query, "query");
+    HP_CHECK_NOT_NULL(choices, "choices");
+    return extract_impl(out, capacity, out_count, query, &choices->a, &choices->groups, skip,
+                        score_cutoff, limit, threads, progress, user);
 }
 
 /* ---------------------------------------------------------------- cdist / cpdist */
@@ -494,82 +597,6 @@ static void store(void *out, int dtype, size_t i, double v) {
     }
 }
 
-/* cdist's choices in groups with one hp__lcs_table each (LCS-based scorers, AVX2): every
- * query row streams through the tables; choices that do not fit (longer than 64, or an
- * element >= 256) are scored one by one. */
-typedef struct cgroup {
-    int width;
-    size_t n;
-    size_t idx[8];
-    size_t len[8];
-} cgroup;
-
-typedef struct choice_tables {
-    size_t count;
-    cgroup *g;
-    unsigned char *tabs; /* count * HP__LCS_TABLE_BYTES */
-    uint8_t *grouped;    /* per choice */
-} choice_tables;
-
-#define TABLES_MAX_BYTES ((size_t)256 << 20)
-
-static void tables_release(choice_tables *t) {
-    hp__free(t->g);
-    hp__free(t->tabs);
-    hp__free(t->grouped);
-    memset(t, 0, sizeof *t);
-}
-
-static void tables_close(choice_tables *t, cgroup *pending, const arena *c) {
-    if (pending->n == 0) return;
-    const uint32_t *p[8];
-    for (size_t l = 0; l < pending->n; l++) p[l] = c->data + c->start[pending->idx[l]];
-    hp__lcs_table_build(t->tabs + t->count * HP__LCS_TABLE_BYTES, pending->width,
-                        (const uint32_t *const *)p, pending->len, pending->n);
-    t->g[t->count++] = *pending;
-    pending->n = 0;
-}
-
-/* Builds the tables; on any shortage it leaves them empty (the scalar path then scores
- * everything), so it cannot fail. */
-static void tables_build(choice_tables *t, const arena *c) {
-    memset(t, 0, sizeof *t);
-    size_t n = c->count, eligible = 0;
-    t->grouped = hp__malloc(n ? n : 1);
-    if (!t->grouped) return;
-    for (size_t j = 0; j < n; j++) {
-        size_t len;
-        const uint32_t *s = arena_str(c, j, &len);
-        bool ok = len <= 64;
-        for (size_t i = 0; ok && i < len; i++) ok = s[i] < 256;
-        t->grouped[j] = ok;
-        eligible += ok;
-    }
-    size_t max_groups = eligible / 4 + 2, bytes;
-    if (!eligible || !hp__mul_size(max_groups, HP__LCS_TABLE_BYTES, &bytes) ||
-        bytes > TABLES_MAX_BYTES) {
-        tables_release(t);
-        return;
-    }
-    t->g = hp__malloc(max_groups * sizeof *t->g);
-    t->tabs = hp__malloc(bytes);
-    if (!t->g || !t->tabs) {
-        tables_release(t);
-        return;
-    }
-    cgroup pending[2] = {{32, 0, {0}, {0}}, {64, 0, {0}, {0}}};
-    for (size_t j = 0; j < n; j++) {
-        if (!t->grouped[j]) continue;
-        size_t len = c->len[j];
-        cgroup *g = &pending[len <= 32 ? 0 : 1];
-        g->idx[g->n] = j;
-        g->len[g->n] = len;
-        if (++g->n == (g->width == 32 ? 8u : 4u)) tables_close(t, g, c);
-    }
-    tables_close(t, &pending[0], c);
-    tables_close(t, &pending[1], c);
-}
-
 typedef struct cdist_job {
     const hp_scorer *scorer;
     const arena *q, *c;
@@ -579,7 +606,7 @@ typedef struct cdist_job {
     size_t base;
     double cutoff;
     bool pairwise; /* cpdist */
-    const choice_tables *tables; /* NULL, or the choices' LCS tables */
+    const hp__lcs_groups *groups; /* NULL, or the choices in SIMD LCS groups */
     worker_error err;
 } cdist_job;
 
@@ -594,13 +621,14 @@ static hp_status cdist_row(cdist_job *job, size_t i, double *row) {
     hp_status st = job->scorer->kind == HP_SCORER_FUZZ
                        ? hp__fuzz_prepare(&prep, job->scorer, q, qlen)
                        : hp__metric_prepare(&prep, job->scorer, q, qlen);
-    const choice_tables *t = job->tables;
+    const hp__lcs_groups *t = job->groups;
     for (size_t k = 0; t && k < t->count; k++) {
-        const cgroup *g = &t->g[k];
+        const hp__lcs_group *g = &t->g[k];
         size_t lcs[8];
-        hp__lcs_table_run(t->tabs + k * HP__LCS_TABLE_BYTES, g->width, q, qlen, g->len, g->n, lcs);
-        for (size_t l = 0; l < g->n; l++)
-            row[g->idx[l]] = hp__score_from_lcs(job->scorer, lcs[l], qlen, g->len[l], job->cutoff);
+        hp__lcs_groups_run(t, k, q, qlen, lcs);
+        for (unsigned l = 0; l < g->n; l++)
+            row[g->choice[l]] = hp__score_from_lcs(job->scorer, lcs[l], qlen, g->len[l],
+                                                   job->cutoff);
     }
     for (size_t j = 0; j < n && st == HP_OK; j++) {
         if (t && t->grouped[j]) continue;
@@ -688,12 +716,11 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
     job.stride = row_stride;
     job.cutoff = score_cutoff;
     job.pairwise = pairwise;
-    choice_tables tables;
-    memset(&tables, 0, sizeof tables);
-    if (!pairwise && hp__scorer_from_lcs(scorer) && hp__lcs_table_usable() && m > 1) {
-        tables_build(&tables, &ca);
-        job.tables = tables.count ? &tables : NULL;
-    }
+    hp__lcs_groups groups;
+    memset(&groups, 0, sizeof groups);
+    if (!pairwise && hp__scorer_from_lcs(scorer) && hp__lcs_groups_usable() && m > 1 &&
+        hp__lcs_groups_build(&groups, ca.count, ca.data, ca.start, ca.len) == HP_OK)
+        job.groups = groups.count ? &groups : NULL; /* without them: the scalar path */
     unsigned nthreads = pool_threads(threads);
     /* blocks of rows between progress reports: about 2^22 pairs, at least one row per
      * thread */
@@ -709,7 +736,7 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
         else
             st = progress_check(progress, user, base + len, m);
     }
-    tables_release(&tables);
+    hp__lcs_groups_release(&groups);
     arena_release(&qa);
     arena_release(&ca);
     return st;

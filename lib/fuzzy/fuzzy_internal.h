@@ -191,15 +191,35 @@ void hp__lcs_multi_release(hp__lcs_multi *m);
  * 32) or n <= 4 with every len <= 64 (width 64). */
 void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const *c,
                        const size_t *len, size_t n, size_t *lcs);
-/* Tables for a fixed group of choices (all elements below 256): 256 rows of one SIMD
- * vector; lane l of row e has bit i set where choice l has e at position i. Built once,
- * then any number of queries stream through (elements >= 256 match nothing). */
-#define HP__LCS_TABLE_BYTES (256 * 32)
-bool hp__lcs_table_usable(void);
-void hp__lcs_table_build(void *tab, int width, const uint32_t *const *c, const size_t *len,
-                         size_t n);
-void hp__lcs_table_run(const void *tab, int width, const uint32_t *q, size_t qn, const size_t *len,
-                       size_t n, size_t *lcs);
+/* Fixed choices in SIMD groups (8 of <= 32 elements or 4 of <= 64, elements below 256),
+ * each with one vector row per distinct element (map: element -> row, 0 = none; at
+ * most 255 rows). Built once; any number of queries stream through (elements >= 256
+ * match nothing). Choices not grouped (grouped[j] == 0) are scored one by one. */
+typedef struct hp__lcs_group {
+    int width;
+    unsigned n;
+    uint16_t rows;
+    size_t choice[8];
+    size_t len[8];
+    size_t row_off; /* bytes into hp__lcs_groups.rows */
+    uint8_t map[256];
+} hp__lcs_group;
+
+typedef struct hp__lcs_groups {
+    size_t count;
+    hp__lcs_group *g;
+    unsigned char *rows;
+    size_t rows_used, rows_cap;
+    uint8_t *grouped;
+} hp__lcs_groups;
+
+bool hp__lcs_groups_usable(void);
+hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data,
+                               const size_t *start, const size_t *len);
+void hp__lcs_groups_release(hp__lcs_groups *G);
+/* lcs[l] for the choices of group k. */
+void hp__lcs_groups_run(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
+                        size_t *lcs);
 /* true for the scorers whose score is a function of the LCS and the lengths. */
 bool hp__scorer_from_lcs(const hp_scorer *sc);
 double hp__score_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff);

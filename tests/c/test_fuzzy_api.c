@@ -464,11 +464,44 @@ START_TEST(test_fuzzy__lcs_batches_equal_scalar_at_every_level) {
                                                   NULL, NULL),
                                  HP_OK);
                 for (size_t t = 0; t < n; t++) ck_assert(m[t].score == want[9 * N + m[t].index]);
+                /* prepared choices (built at this level) give the same matches */
+                hp_fuzzy_choices *pc = NULL;
+                ck_assert_int_eq(hp_fuzzy_choices_new(&pc, &b, 0, 2), HP_OK);
+                size_t count = 0;
+                ck_assert_int_eq(hp_fuzzy_choices_count(pc, &count), HP_OK);
+                ck_assert_uint_eq(count, N);
+                hp_match m2[N];
+                size_t n2 = 0;
+                ck_assert_int_eq(hp_fuzzy_extract_prepared(m2, N, &n2, q, pc, NULL, cutoffs[c], 0,
+                                                           2, NULL, NULL),
+                                 HP_OK);
+                ck_assert_uint_eq(n2, n);
+                for (size_t t = 0; t < n; t++)
+                    ck_assert(m2[t].index == m[t].index && m2[t].score == m[t].score);
+                hp_fuzzy_choices_free(pc);
                 hp_fuzzy_query_free(q);
             }
         }
     }
     ck_assert_int_eq(hp_simd_set_level((int)top), HP_OK);
+    /* errors */
+    hp_fuzzy_choices *pc = (hp_fuzzy_choices *)1;
+    ck_assert_int_eq(hp_fuzzy_choices_new(NULL, &b, 0, 0), HP_EINVAL);
+    ck_assert_int_eq(hp_fuzzy_choices_new(&pc, NULL, 0, 0), HP_EINVAL);
+    ck_assert(pc == NULL);
+    data[off[3]] = (char)0xff;
+    ck_assert_int_eq(hp_fuzzy_choices_new(&pc, &b, HP_ENC_UTF8, 0), HP_EUTF8);
+    ck_assert(pc == NULL);
+    ck_assert_int_eq(hp_fuzzy_choices_new(&pc, &b, HP_ENC_BYTES, 0), HP_OK);
+    hp_match one;
+    size_t n1;
+    ck_assert_int_eq(hp_fuzzy_extract_prepared(&one, 1, &n1, NULL, pc, NULL, NAN, 1, 0, NULL, NULL),
+                     HP_EINVAL);
+    size_t cnt;
+    ck_assert_int_eq(hp_fuzzy_choices_count(NULL, &cnt), HP_EINVAL);
+    ck_assert_int_eq(hp_fuzzy_choices_count(pc, NULL), HP_EINVAL);
+    hp_fuzzy_choices_free(pc);
+    hp_fuzzy_choices_free(NULL);
     free(want);
     free(got);
     free(data);

@@ -278,3 +278,23 @@ def test_many_at_once_lcs_equals_scalar_at_every_simd_level(simd_level, queries,
     cut = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=60)
     np.testing.assert_allclose(cut, rf_process.cdist(queries, choices, scorer=rf_fuzz.ratio,
                                                      score_cutoff=60), rtol=1e-6, atol=1e-6)
+
+
+def test_prepared_choices_are_reused_and_never_stale():
+    choices = ["apple", "apply", "ample", None, "maple"]
+    q = "appel"
+    first = process.extractOne(q, choices, scorer=fuzz.ratio)
+    assert process._PREPARED is not None and process._PREPARED[0] is choices
+    handle = process._PREPARED[3]
+    assert process.extractOne(q, choices, scorer=fuzz.ratio) == first
+    assert process._PREPARED[3] is handle  # reused
+    choices[0] = "appel"  # mutated in place: the snapshot no longer matches
+    assert process.extractOne(q, choices, scorer=fuzz.ratio) == ("appel", 100.0, 0)
+    assert process._PREPARED[3] is not handle
+    before = hotpath.live_allocations()
+    process.clear_cache()
+    assert hotpath.live_allocations() < before
+    batch = hotpath.Strings(["apple", "apply"])
+    assert process.extract(q, batch, scorer=Indel.distance, limit=1) == \
+        [("apple", 2, 0)] == rf_process.extract(q, ["apple", "apply"], scorer=rf_Indel.distance,
+                                                  limit=1)

@@ -18,6 +18,7 @@ hotpath.CancelledError, or ``True`` for a tqdm bar when tqdm is installed); and
 from __future__ import annotations
 
 import heapq
+import operator
 import struct
 from array import array
 from itertools import accumulate
@@ -31,6 +32,9 @@ from .fuzz import WRatio, ratio
 
 _NAN = float("nan")
 _INT_MAX = 9223372036854775807
+_PLAIN_KINDS = frozenset((str, bytes, bytearray, list, tuple))  # never "none"
+_TEXT_KINDS = frozenset((str, bytes, type(None)))  # choices the prepared path takes
+_is = operator.is_
 
 # ------------------------------------------------------------------ scorer resolution
 
@@ -161,10 +165,15 @@ def _pack(values: Sequence[Any], ids: Optional[Dict[Any, int]] = None) -> _Packe
     """Pack processed choices. str batches become one ASCII buffer or one UTF-32 buffer
     (no per-item encoding); bytes batches one byte buffer; anything else UTF-32/ids."""
     n = len(values)
-    skip_list = [is_none(v) for v in values]
-    skip = bytes(skip_list) if any(skip_list) else None
-    vals = [("" if s else v) for v, s in zip(values, skip_list)] if skip else values
-    kinds = set(map(type, vals))
+    kinds = set(map(type, values))
+    skip = None
+    vals = values
+    if not kinds <= _PLAIN_KINDS:  # only then can a value be None/NaN (skipped)
+        skip_list = [is_none(v) for v in values]
+        if any(skip_list):
+            skip = bytes(skip_list)
+            vals = [("" if sk else v) for v, sk in zip(values, skip_list)]
+            kinds = set(map(type, vals))
     if kinds <= {str}:
         joined = "".join(vals)
         if joined.isascii():
@@ -172,7 +181,7 @@ def _pack(values: Sequence[Any], ids: Optional[Dict[Any, int]] = None) -> _Packe
                            array("q", accumulate(map(len, vals), initial=0)), n,
                            _fuzzy.ENC_BYTES, skip)
         return _Packed(joined.encode("utf-32-le", "surrogatepass"),
-                       array("q", accumulate((4 * len(v) for v in vals), initial=0)), n,
+                       array("q", accumulate(map((4).__mul__, map(len, vals)), initial=0)), n,
                        _fuzzy.ENC_U32, skip)
     if kinds <= {bytes}:
         return _Packed(b"".join(vals), array("q", accumulate(map(len, vals), initial=0)), n,
@@ -280,6 +289,34 @@ if _backend.BACKEND == "cffi":
         finally:
             lib.hp_fuzzy_query_free(query)
 
+    def _choices_new(packed: _Packed, threads: int) -> Tuple[int, Any]:
+        pp = _ffi.new("hp_fuzzy_choices **")
+        batch, keep = _strings(packed)
+        st = lib.hp_fuzzy_choices_new(pp, batch, packed.enc, threads)
+        return st, (_ffi.gc(pp[0], lib.hp_fuzzy_choices_free) if st == 0 else None)
+
+    def _extract_prepared_call(q: Any, sc: Any, handle: Any, skip: Optional[bytes], count: int,
+                               cutoff: float, limit: int, threads: int,
+                               prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
+        qa, ql, qe = q
+        hp = _ffi.new("hp_fuzzy_query **")
+        st = lib.hp_fuzzy_query_new(hp, sc, qa, ql, qe)
+        if st:
+            return st, []
+        query = hp[0]
+        try:
+            want = count if limit == 0 else min(limit, count)
+            out = _ffi.new("hp_match[]", max(want, 1))
+            n = _ffi.new("size_t *")
+            st = lib.hp_fuzzy_extract_prepared(out, want, n, query, handle,
+                                               _ffi.NULL if skip is None else skip, cutoff,
+                                               limit, threads, _c_progress(prog), _ffi.NULL)
+            if st:
+                return st, []
+            return 0, [(out[i].score, out[i].index) for i in range(n[0])]
+        finally:
+            lib.hp_fuzzy_query_free(query)
+
     def _matrix_call(fn: str, out: Any, dtype: int, stride: int, sc: Any, qp: _Packed,
                      cp: _Packed, cutoff: float, threads: int, prog: _Progress) -> int:
         dest = _ffi.from_buffer(out, require_writable=True)
@@ -333,6 +370,43 @@ else:
             cb = _c_progress(prog)
             st = lib.hp_fuzzy_extract(out, want, ctypes.byref(n), hp, batch, packed.enc,
                                       packed.skip, cutoff, limit, threads, cb, None)
+            if st:
+                return st, []
+            return 0, [(out[i].score, out[i].index) for i in range(n.value)]
+        finally:
+            lib.hp_fuzzy_query_free(hp)
+
+    class _CHandle:
+        """Owns an hp_fuzzy_choices * (ctypes has no ffi.gc)."""
+
+        def __init__(self, ptr: ctypes.c_void_p):
+            self.ptr = ptr
+
+        def __del__(self) -> None:
+            if self.ptr:
+                lib.hp_fuzzy_choices_free(self.ptr)
+                self.ptr = None
+
+    def _choices_new(packed: _Packed, threads: int) -> Tuple[int, Any]:
+        pp = ctypes.c_void_p()
+        batch, keep = _strings(packed)
+        st = lib.hp_fuzzy_choices_new(ctypes.byref(pp), batch, packed.enc, threads)
+        return st, (_CHandle(pp) if st == 0 else None)
+
+    def _extract_prepared_call(q: Any, sc: Any, handle: Any, skip: Optional[bytes], count: int,
+                               cutoff: float, limit: int, threads: int,
+                               prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
+        qa, ql, qe = q
+        hp = ctypes.c_void_p()
+        st = lib.hp_fuzzy_query_new(ctypes.byref(hp), sc, qa, ql, qe)
+        if st:
+            return st, []
+        try:
+            want = count if limit == 0 else min(limit, count)
+            out = (Match * max(want, 1))()
+            n = ctypes.c_size_t()
+            st = lib.hp_fuzzy_extract_prepared(out, want, ctypes.byref(n), hp, handle.ptr, skip,
+                                               cutoff, limit, threads, _c_progress(prog), None)
             if st:
                 return st, []
             return 0, [(out[i].score, out[i].index) for i in range(n.value)]
@@ -393,13 +467,65 @@ def _prepare(query: Any, choices: Any, processor: Any) -> Tuple[Any, _Packed, An
     return query, _pack(proc, ids), values, keys, ids
 
 
+# The last choices prepared for extract (decoded, SIMD tables built; hp_fuzzy_choices):
+# (the choices object, a snapshot of its items, the packed form, the handle). A later
+# call with the same items -- the same objects in the same order, which for str and
+# bytes means the same content -- reuses them, so a loop of extractOne over one list
+# packs and prepares it once, as RapidFuzz users expect of a "choices" argument.
+_PREPARED: Optional[Tuple[Any, Any, _Packed, Any]] = None
+
+
+def clear_cache() -> None:
+    """Release the choices extract/extractOne keep prepared for the next call (see
+    docs/fuzzy.md). They are also replaced by the next call with other choices. Call this
+    before hotpath.live_allocations() leak checks or a custom allocator switch."""
+    global _PREPARED
+    _PREPARED = None
+
+
+def _prepared_for(choices: Any, values: Any, packed_fn: Callable[[], _Packed],
+                  threads: int) -> Tuple[_Packed, Any]:
+    global _PREPARED
+    cached = _PREPARED
+    if cached is not None:
+        obj, snapshot, packed, handle = cached
+        if obj is choices and (isinstance(choices, Strings) or (
+                len(snapshot) == len(values) and all(map(_is, snapshot, values)))):
+            return packed, handle
+    packed = packed_fn()
+    st, handle = _choices_new(packed, threads)
+    check(st)
+    snapshot = None if isinstance(choices, Strings) else tuple(values)
+    _PREPARED = (choices, snapshot, packed, handle)
+    return packed, handle
+
+
+def _native_extract_call(nat: _Native, query: Any, choices: Any, processor: Any, limit: int,
+                         cutoff: float, threads: int, prog: _Progress
+                         ) -> Tuple[int, List[Tuple[float, int]], Any, Optional[List[Any]]]:
+    """The C call of extract: (status, [(score, index)], values, keys). Raises nothing
+    after the call, so no frame holding the prepared choices ends up in a traceback."""
+    reusable = processor is None and (isinstance(choices, Strings) or (
+        type(choices) in (list, tuple) and set(map(type, choices)) <= _TEXT_KINDS))
+    if reusable:
+        packed, handle = _prepared_for(choices, choices, lambda: (
+            _packed_strings(choices) if isinstance(choices, Strings) else _pack(choices)), threads)
+        st, found = _extract_prepared_call(_fuzzy.conv(query), nat.sc, handle, packed.skip,
+                                           packed.count, cutoff, limit, threads, prog)
+        return st, found, choices, None
+    query, packed, values, keys, ids = _prepare(query, choices, processor)
+    st, found = _extract_call(_fuzzy.conv(query, ids), nat.sc, packed, cutoff, limit, threads,
+                              prog)
+    return st, found, values, keys
+
+
 def _native_extract(nat: _Native, query: Any, choices: Any, processor: Any, limit: int,
                     score_cutoff: Any, workers: Any, progress: Any) -> List[Tuple[Any, Any, Any]]:
-    query, packed, values, keys, ids = _prepare(query, choices, processor)
     cutoff = nat.cutoff_conv(score_cutoff)
-    q = _fuzzy.conv(query, ids)
+    threads = _workers(workers)
     prog = _Progress(progress, "extract")
-    st, found = _extract_call(q, nat.sc, packed, cutoff, limit, _workers(workers), prog)
+    st, found, values, keys = _native_extract_call(nat, query, choices, processor, limit, cutoff,
+                                                   threads, prog)
     _raise(st, prog)
     prog.close()
     out = []
@@ -689,4 +815,4 @@ def pairs(strings: Any, *, score_cutoff: Any, scorer: Callable[..., Any] = ratio
     return found
 
 
-__all__ = ["extract", "extractOne", "extract_iter", "cdist", "cpdist", "pairs"]
+__all__ = ["extract", "extractOne", "extract_iter", "cdist", "cpdist", "pairs", "clear_cache"]
