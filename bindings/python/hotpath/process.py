@@ -483,19 +483,28 @@ def clear_cache() -> None:
     _PREPARED = None
 
 
-def _prepared_for(choices: Any, values: Any, packed_fn: Callable[[], _Packed],
+def _is_prepared(choices: Any) -> bool:
+    """True if choices holds the same items as the prepared ones (then they are known to
+    be str/bytes/None, so the type scan can be skipped)."""
+    cached = _PREPARED
+    if cached is None or cached[0] is not choices or cached[1] is None:
+        return False
+    snapshot = cached[1]
+    return len(snapshot) == len(choices) and all(map(_is, snapshot, choices))
+
+
+def _prepared_for(choices: Any, hit: bool, packed_fn: Callable[[], _Packed],
                   threads: int) -> Tuple[_Packed, Any]:
+    """The prepared form of choices: the cached one when hit (checked by _is_prepared) or
+    when choices is the cached Strings, else made now and cached."""
     global _PREPARED
     cached = _PREPARED
-    if cached is not None:
-        obj, snapshot, packed, handle = cached
-        if obj is choices and (isinstance(choices, Strings) or (
-                len(snapshot) == len(values) and all(map(_is, snapshot, values)))):
-            return packed, handle
+    if cached is not None and cached[0] is choices and (hit or isinstance(choices, Strings)):
+        return cached[2], cached[3]
     packed = packed_fn()
     st, handle = _choices_new(packed, threads)
     check(st)
-    snapshot = None if isinstance(choices, Strings) else tuple(values)
+    snapshot = None if isinstance(choices, Strings) else tuple(choices)
     _PREPARED = (choices, snapshot, packed, handle)
     return packed, handle
 
@@ -505,10 +514,11 @@ def _native_extract_call(nat: _Native, query: Any, choices: Any, processor: Any,
                          ) -> Tuple[int, List[Tuple[float, int]], Any, Optional[List[Any]]]:
     """The C call of extract: (status, [(score, index)], values, keys). Raises nothing
     after the call, so no frame holding the prepared choices ends up in a traceback."""
-    reusable = processor is None and (isinstance(choices, Strings) or (
+    hit = processor is None and type(choices) in (list, tuple) and _is_prepared(choices)
+    reusable = hit or processor is None and (isinstance(choices, Strings) or (
         type(choices) in (list, tuple) and set(map(type, choices)) <= _TEXT_KINDS))
     if reusable:
-        packed, handle = _prepared_for(choices, choices, lambda: (
+        packed, handle = _prepared_for(choices, hit, lambda: (
             _packed_strings(choices) if isinstance(choices, Strings) else _pack(choices)), threads)
         st, found = _extract_prepared_call(_fuzzy.conv(query), nat.sc, handle, packed.skip,
                                            packed.count, cutoff, limit, threads, prog)
