@@ -102,9 +102,47 @@ static size_t lcs_blocks(const hp__pm *pm, size_t m, const uint32_t *b, size_t n
     return zeros(S, words, m);
 }
 
+/* The blocked pass for a fixed number of words W (2..8): with a constant trip count the
+ * compiler keeps the W words of S in registers and unrolls the carry chain, which is
+ * most of the speed for strings of 65..512 elements (the early exit is left out: at
+ * these lengths a whole pass costs little more than the checks). */
+#define LCS_BLOCKS_FIXED(W)                                                                  \
+    static size_t lcs_blocks_##W(const hp__pm *pm, size_t m, const uint32_t *b, size_t n) {  \
+        uint64_t S[W];                                                                       \
+        for (size_t w = 0; w < (W); w++) S[w] = ~(uint64_t)0;                                \
+        for (size_t j = 0; j < n; j++) {                                                     \
+            const uint64_t *M = hp__pm_get(pm, b[j]);                                        \
+            unsigned char carry = 0;                                                         \
+            for (size_t w = 0; w < (W); w++) {                                               \
+                uint64_t u = S[w] & M[w], x;                                                 \
+                unsigned char c1 = __builtin_add_overflow(S[w], u, &x);                      \
+                unsigned char c2 = __builtin_add_overflow(x, (uint64_t)carry, &x);           \
+                carry = c1 | c2;                                                             \
+                S[w] = x | (S[w] - u);                                                       \
+            }                                                                                \
+        }                                                                                    \
+        return zeros(S, (W), m);                                                             \
+    }
+LCS_BLOCKS_FIXED(2)
+LCS_BLOCKS_FIXED(3)
+LCS_BLOCKS_FIXED(4)
+LCS_BLOCKS_FIXED(5)
+LCS_BLOCKS_FIXED(6)
+LCS_BLOCKS_FIXED(7)
+LCS_BLOCKS_FIXED(8)
+#undef LCS_BLOCKS_FIXED
+
+static size_t (*const lcs_blocks_fixed[9])(const hp__pm *, size_t, const uint32_t *, size_t) = {
+    NULL, NULL, lcs_blocks_2, lcs_blocks_3, lcs_blocks_4, lcs_blocks_5, lcs_blocks_6,
+    lcs_blocks_7, lcs_blocks_8};
+
 static hp_status lcs_blocks_alloc(size_t *out, const hp__pm *pm, size_t m, const uint32_t *b,
                                   size_t n, size_t min_lcs) {
     size_t words = (m + 63) / 64;
+    if (words >= 2 && words <= 8 && pm->words >= words) {
+        *out = lcs_blocks_fixed[words](pm, m, b, n);
+        return HP_OK;
+    }
     uint64_t stack[16];
     uint64_t *S = words <= 16 ? stack : hp__malloc(words * sizeof(uint64_t));
     HP_RETURN_IF(!S, HP_ENOMEM, "no memory for LCS of %zu x %zu elements", m, n);

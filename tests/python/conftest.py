@@ -25,7 +25,7 @@ _DB = DirectoryBasedExampleDatabase(os.path.join(_HYPOTHESIS_HOME, "examples"))
 # a run per backend stays well under a minute. HYPOTHESIS_PROFILE=thorough for more.
 settings.register_profile(
     "hotpath",
-    max_examples=200,
+    max_examples=120,
     deadline=None,
     database=_DB,
     # The leak check and the SIMD-level fixture are meant to wrap all examples of a test.
