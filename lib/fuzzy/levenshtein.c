@@ -266,6 +266,62 @@ static uint64_t myers_band(const hp__pm *pm, size_t m, const uint32_t *b, size_t
     return score[last];
 }
 
+/* The unbanded pass (no cutoff below the matrix size) for a fixed number of words W
+ * (2..8): the same steps as myers_band over the whole column, with the W words of VP/VN
+ * kept in registers and the carry chain unrolled by the compiler. */
+#define LEV_BLOCKS_FIXED(W)                                                                 \
+    static uint64_t lev_blocks_##W(const hp__pm *pm, size_t m, const uint32_t *b, size_t n) { \
+        uint64_t vp[W], vn[W];                                                              \
+        for (size_t w = 0; w < (W); w++) vp[w] = ~(uint64_t)0, vn[w] = 0;                   \
+        uint64_t lastbit = (uint64_t)1 << ((m - 1) % 64), score = m;                        \
+        for (size_t j = 0; j < n; j++) {                                                    \
+            const uint64_t *M = hp__pm_get(pm, b[j]);                                       \
+            uint64_t hp_c = 1, hn_c = 0;                                                    \
+            for (size_t w = 0; w < (W); w++) {                                              \
+                uint64_t VP = vp[w], VN = vn[w], D0, HP, HN;                                \
+                uint64_t X = M[w] | hn_c;                                                   \
+                HYYRO_STEP(X, VP, VN, D0, HP, HN);                                          \
+                uint64_t hp_out, hn_out;                                                    \
+                if (w == (W) - 1) {                                                         \
+                    hp_out = (HP & lastbit) != 0;                                           \
+                    hn_out = (HN & lastbit) != 0;                                           \
+                    score = score + hp_out - hn_out;                                        \
+                } else {                                                                    \
+                    hp_out = HP >> 63;                                                      \
+                    hn_out = HN >> 63;                                                      \
+                }                                                                           \
+                HP = (HP << 1) | hp_c;                                                      \
+                HN = (HN << 1) | hn_c;                                                      \
+                vp[w] = HN | ~(D0 | HP);                                                    \
+                vn[w] = HP & D0;                                                            \
+                hp_c = hp_out;                                                              \
+                hn_c = hn_out;                                                              \
+            }                                                                               \
+        }                                                                                   \
+        return score;                                                                       \
+    }
+LEV_BLOCKS_FIXED(2)
+LEV_BLOCKS_FIXED(3)
+LEV_BLOCKS_FIXED(4)
+LEV_BLOCKS_FIXED(5)
+LEV_BLOCKS_FIXED(6)
+LEV_BLOCKS_FIXED(7)
+LEV_BLOCKS_FIXED(8)
+#undef LEV_BLOCKS_FIXED
+
+static uint64_t (*const lev_blocks_fixed[9])(const hp__pm *, size_t, const uint32_t *, size_t) = {
+    NULL, NULL, lev_blocks_2, lev_blocks_3, lev_blocks_4, lev_blocks_5, lev_blocks_6,
+    lev_blocks_7, lev_blocks_8};
+
+/* myers_band, or the fixed-width unbanded pass when the band is the whole matrix. */
+static uint64_t myers_any(const hp__pm *pm, size_t m, const uint32_t *b, size_t n, uint64_t max,
+                          uint64_t *scratch) {
+    size_t words = (m + 63) / 64;
+    if (words >= 2 && words <= 8 && pm->words >= words && max >= (m > n ? m : n))
+        return lev_blocks_fixed[words](pm, m, b, n);
+    return myers_band(pm, m, b, n, max, scratch);
+}
+
 /* ---------------------------------------------------------------- unit-cost driver */
 
 static hp_status unit_distance(uint64_t *out, const hp__pm *pm, const uint32_t *a, size_t la,
@@ -301,7 +357,7 @@ static hp_status unit_distance(uint64_t *out, const hp__pm *pm, const uint32_t *
         uint64_t *scratch = words <= 16 ? stack : hp__malloc(3 * words * sizeof(uint64_t));
         HP_RETURN_IF(!scratch, HP_ENOMEM, "no memory for Levenshtein of %zu x %zu elements", la,
                      lb);
-        *out = myers_band(pm, m, b, n, mx, scratch);
+        *out = myers_any(pm, m, b, n, mx, scratch);
         if (scratch != stack) hp__free(scratch);
         return HP_OK;
     }
@@ -334,7 +390,7 @@ static hp_status unit_distance(uint64_t *out, const hp__pm *pm, const uint32_t *
         hp__pm_release(&local);
         return hp__fail(HP_ENOMEM, "no memory for Levenshtein of %zu x %zu elements", la, lb);
     }
-    *out = myers_band(&local, ma, b, mb, mx, scratch);
+    *out = myers_any(&local, ma, b, mb, mx, scratch);
     if (scratch != stack) hp__free(scratch);
     hp__pm_release(&local);
     return HP_OK;
