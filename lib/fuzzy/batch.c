@@ -773,6 +773,8 @@ typedef struct pairs_job {
     double cutoff;
     bool higher, bounded, symmetric;
     pair_buf *bufs;
+    const hp__lcs_groups *groups; /* NULL, or the strings in sorted order in SIMD groups */
+    const size_t *group_of;       /* with groups: sorted position -> its group */
     worker_error err;
 } pairs_job;
 
@@ -805,10 +807,32 @@ static void pairs_range(void *ctx, size_t begin, size_t end) {
             hp_status st = job->scorer->kind == HP_SCORER_FUZZ
                                ? hp__fuzz_prepare(&prep, job->scorer, a, la)
                                : hp__metric_prepare(&prep, job->scorer, a, la);
+            size_t last_group = SIZE_MAX;
             for (size_t q = p + 1; q < n && st == HP_OK; q++) {
                 size_t j = job->order[q], lb;
                 const uint32_t *b = arena_str(s, j, &lb);
                 if (job->bounded && !length_can_pass(job->scorer, la, lb, job->cutoff)) break;
+                if (job->groups && job->groups->grouped[q]) {
+                    /* the whole group at once; lanes outside (p, window] are dropped */
+                    size_t k = job->group_of[q];
+                    if (k == last_group) continue;
+                    last_group = k;
+                    const hp__lcs_group *g = &job->groups->g[k];
+                    size_t lcs[8];
+                    hp__lcs_groups_run(job->groups, k, a, la, lcs);
+                    for (unsigned l = 0; l < g->n && st == HP_OK; l++) {
+                        size_t pos = g->choice[l];
+                        if (pos <= p || (job->bounded &&
+                                         !length_can_pass(job->scorer, la, g->len[l], job->cutoff)))
+                            continue;
+                        double v = hp__score_from_lcs(job->scorer, lcs[l], la, g->len[l],
+                                                      job->cutoff);
+                        if (passes(job->higher, v, job->cutoff) &&
+                            !pair_push(buf, i, job->order[pos], v))
+                            st = hp__fail(HP_ENOMEM, "no memory for the pairs found");
+                    }
+                    continue;
+                }
                 double v = 0;
                 if (job->symmetric || i < j)
                     st = hp__score(&v, job->scorer, prep, a, la, b, lb, job->cutoff);
@@ -867,6 +891,28 @@ hp_status hp_fuzzy_pairs(const hp_scorer *scorer, const hp_strings *strings, int
         t_sort_arena = &s;
         qsort(order, n, sizeof *order, cmp_by_length);
     }
+    /* the LCS-based scorers score 4-8 strings at once: groups over the sorted order, so a
+     * row's length window is a run of groups */
+    hp__lcs_groups groups;
+    memset(&groups, 0, sizeof groups);
+    size_t *group_of = NULL, *sorted_start = NULL, *sorted_len = NULL;
+    if (hp__scorer_from_lcs(scorer) && hp__lcs_groups_usable() && n > 1) {
+        sorted_start = hp__malloc(n * sizeof *sorted_start);
+        sorted_len = hp__malloc(n * sizeof *sorted_len);
+        group_of = hp__malloc(n * sizeof *group_of);
+        if (sorted_start && sorted_len && group_of) {
+            for (size_t p = 0; p < n; p++) {
+                sorted_start[p] = s.start[order[p]];
+                sorted_len[p] = s.len[order[p]];
+            }
+            if (hp__lcs_groups_build(&groups, n, s.data, sorted_start, sorted_len) == HP_OK) {
+                for (size_t k = 0; k < groups.count; k++)
+                    for (unsigned l = 0; l < groups.g[k].n; l++) group_of[groups.g[k].choice[l]] = k;
+                job.groups = groups.count ? &groups : NULL;
+                job.group_of = group_of;
+            }
+        }
+    }
     job.scorer = scorer;
     job.s = &s;
     job.cutoff = score_cutoff;
@@ -901,6 +947,10 @@ hp_status hp_fuzzy_pairs(const hp_scorer *scorer, const hp_strings *strings, int
         base += rows;
         if (st == HP_OK) st = progress_check(progress, user, base, n);
     }
+    hp__lcs_groups_release(&groups);
+    hp__free(group_of);
+    hp__free(sorted_start);
+    hp__free(sorted_len);
 done:
     if (job.bufs)
         for (size_t c = 0; c < PAIRS_CHUNKS; c++) hp__free(job.bufs[c].p);

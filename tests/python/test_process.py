@@ -298,3 +298,16 @@ def test_prepared_choices_are_reused_and_never_stale():
     assert process.extract(q, batch, scorer=Indel.distance, limit=1) == \
         [("apple", 2, 0)] == rf_process.extract(q, ["apple", "apply"], scorer=rf_Indel.distance,
                                                   limit=1)
+
+
+@given(strings=st.lists(LONGISH, max_size=60), cutoff=st.sampled_from([50, 70, 90]))
+def test_pairs_equal_brute_force_at_every_simd_level(simd_level, strings, cutoff):
+    # the LCS-based scorers take SIMD groups over the length-sorted strings at AVX2+
+    got = process.pairs(strings, scorer=fuzz.ratio, score_cutoff=cutoff, workers=2)
+    want = brute_pairs(strings, rf_fuzz.ratio, cutoff)
+    assert [(i, j) for i, j, _ in got] == [(i, j) for i, j, _ in want]
+    for (_, _, a), (_, _, b) in zip(got, want):
+        assert close(a, b)
+    got = process.pairs(strings, scorer=Indel.distance, score_cutoff=cutoff // 10)
+    want = brute_pairs(strings, rf_Indel.distance, cutoff // 10, higher=False)
+    assert [(i, j, int(s)) for i, j, s in want] == got
