@@ -622,13 +622,19 @@ static hp_status cdist_row(cdist_job *job, size_t i, double *row) {
                        ? hp__fuzz_prepare(&prep, job->scorer, q, qlen)
                        : hp__metric_prepare(&prep, job->scorer, q, qlen);
     const hp__lcs_groups *t = job->groups;
-    for (size_t k = 0; t && k < t->count; k++) {
-        const hp__lcs_group *g = &t->g[k];
-        size_t lcs[8];
-        hp__lcs_groups_run(t, k, q, qlen, lcs);
-        for (unsigned l = 0; l < g->n; l++)
-            row[g->choice[l]] = hp__score_from_lcs(job->scorer, lcs[l], qlen, g->len[l],
-                                                   job->cutoff);
+    for (size_t k = 0; t && k < t->count; k += 2) {
+        size_t lcs[2][8];
+        size_t pair = k + 1 < t->count ? 2 : 1;
+        if (pair == 2)
+            hp__lcs_groups_run2(t, k, q, qlen, lcs[0], lcs[1]);
+        else
+            hp__lcs_groups_run(t, k, q, qlen, lcs[0]);
+        for (size_t h = 0; h < pair; h++) {
+            const hp__lcs_group *g = &t->g[k + h];
+            for (unsigned l = 0; l < g->n; l++)
+                row[g->choice[l]] = hp__score_from_lcs(job->scorer, lcs[h][l], qlen, g->len[l],
+                                                       job->cutoff);
+        }
     }
     for (size_t j = 0; j < n && st == HP_OK; j++) {
         if (t && t->grouped[j]) continue;

@@ -217,9 +217,11 @@ bool hp__lcs_groups_usable(void);
 hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data,
                                const size_t *start, const size_t *len);
 void hp__lcs_groups_release(hp__lcs_groups *G);
-/* lcs[l] for the choices of group k. */
+/* lcs[l] for the choices of group k; _run2 does groups k and k + 1 in one pass. */
 void hp__lcs_groups_run(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
                         size_t *lcs);
+void hp__lcs_groups_run2(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
+                         size_t *lcs0, size_t *lcs1);
 /* true for the scorers whose score is a function of the LCS and the lengths. */
 bool hp__scorer_from_lcs(const hp_scorer *sc);
 double hp__score_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff);

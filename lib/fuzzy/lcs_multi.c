@@ -308,6 +308,71 @@ __attribute__((target("avx2"))) static void group_run64(const hp__lcs_group *g,
 }
 #endif
 
+#if HP_HAVE_X86_SIMD
+/* Two groups of the same width in one pass: the S update is a chain of dependent
+ * instructions, so two independent chains keep the core busy (about 2x the throughput
+ * of one group at a time). */
+__attribute__((target("avx2"))) static void group_run_pair(const hp__lcs_groups *G, size_t k,
+                                                          const uint32_t *q, size_t qn,
+                                                          size_t *lcs0, size_t *lcs1) {
+    const hp__lcs_group *g0 = &G->g[k], *g1 = &G->g[k + 1];
+    const unsigned char *r0 = G->rows + g0->row_off, *r1 = G->rows + g1->row_off;
+    __m256i S0 = _mm256_set1_epi32(-1), S1 = S0;
+    bool w32 = g0->width == 32;
+    for (size_t j = 0; j < qn; j++) {
+        if (q[j] >= 256) continue;
+        unsigned a = g0->map[q[j]], b = g1->map[q[j]];
+        __m256i M0 = _mm256_loadu_si256((const __m256i *)(const void *)(r0 + (size_t)a * 32));
+        __m256i M1 = _mm256_loadu_si256((const __m256i *)(const void *)(r1 + (size_t)b * 32));
+        __m256i u0 = _mm256_and_si256(S0, M0), u1 = _mm256_and_si256(S1, M1);
+        if (w32) {
+            S0 = _mm256_or_si256(_mm256_add_epi32(S0, u0), _mm256_sub_epi32(S0, u0));
+            S1 = _mm256_or_si256(_mm256_add_epi32(S1, u1), _mm256_sub_epi32(S1, u1));
+        } else {
+            S0 = _mm256_or_si256(_mm256_add_epi64(S0, u0), _mm256_sub_epi64(S0, u0));
+            S1 = _mm256_or_si256(_mm256_add_epi64(S1, u1), _mm256_sub_epi64(S1, u1));
+        }
+    }
+    _Alignas(32) uint64_t s[2][4];
+    _mm256_store_si256((__m256i *)s[0], S0);
+    _mm256_store_si256((__m256i *)s[1], S1);
+    const hp__lcs_group *gs[2] = {g0, g1};
+    size_t *outs[2] = {lcs0, lcs1};
+    for (int t = 0; t < 2; t++) {
+        const hp__lcs_group *g = gs[t];
+        for (unsigned l = 0; l < g->n; l++) {
+            uint64_t z;
+            if (w32) {
+                uint32_t v = ((const uint32_t *)(const void *)s[t])[l];
+                uint32_t mask = g->len[l] >= 32 ? ~(uint32_t)0 : ((uint32_t)1 << g->len[l]) - 1;
+                z = ~v & mask;
+            } else {
+                uint64_t mask = g->len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << g->len[l]) - 1;
+                z = ~s[t][l] & mask;
+            }
+            size_t count = 0;
+            while (z) {
+                z &= z - 1;
+                count++;
+            }
+            outs[t][l] = count;
+        }
+    }
+}
+#endif
+
+void hp__lcs_groups_run2(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
+                         size_t *lcs0, size_t *lcs1) {
+#if HP_HAVE_X86_SIMD
+    if (G->g[k].width == G->g[k + 1].width) {
+        group_run_pair(G, k, q, qn, lcs0, lcs1);
+        return;
+    }
+#endif
+    hp__lcs_groups_run(G, k, q, qn, lcs0);
+    hp__lcs_groups_run(G, k + 1, q, qn, lcs1);
+}
+
 void hp__lcs_groups_run(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
                         size_t *lcs) {
 #if HP_HAVE_X86_SIMD
