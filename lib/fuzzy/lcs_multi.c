@@ -59,72 +59,67 @@ void hp__lcs_multi_release(hp__lcs_multi *m) {
     m->qidx = NULL;
 }
 
+/* Lane l's LCS from the final S, stored as 8 uint32 lanes (width 32) or 4 uint64 lanes:
+ * the zero bits among the first len[l] (popcount without the popcnt instruction, which
+ * the baseline ISA lacks; few bits are set). */
+static void lane_counts(const void *S, int width, const size_t *len, size_t n, size_t *lcs) {
+    for (size_t l = 0; l < n; l++) {
+        uint64_t z;
+        if (width == 32) {
+            uint32_t v = ((const uint32_t *)S)[l];
+            z = (uint32_t)~v & (len[l] >= 32 ? ~(uint32_t)0 : ((uint32_t)1 << len[l]) - 1);
+        } else {
+            uint64_t v = ((const uint64_t *)S)[l];
+            z = ~v & (len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len[l]) - 1);
+        }
+        size_t count = 0;
+        for (; z; z &= z - 1) count++;
+        lcs[l] = count;
+    }
+}
+
+/* Sets bit i of lane l in row r of a table of 32-byte rows. */
+static inline void set_bit(unsigned char *tab, int width, size_t r, size_t l, size_t i) {
+    if (width == 32)
+        ((uint32_t *)(void *)(tab + r * 32))[l] |= (uint32_t)1 << i;
+    else
+        ((uint64_t *)(void *)(tab + r * 32))[l] |= (uint64_t)1 << i;
+}
+
 #if HP_HAVE_X86_SIMD
-__attribute__((target("avx2"))) static void run32(const hp__lcs_multi *m,
-                                                  const uint32_t *const *c, const size_t *len,
-                                                  size_t n, size_t *lcs) {
-    _Alignas(32) uint32_t tab[256 * 8];
-    memset(tab, 0, m->rows * 8 * sizeof *tab);
+/* One step of the LCS recurrence in every lane: S = (S + u) | (S - u), u = S & M. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i step(__m256i S, __m256i M,
+                                                                          int width) {
+    __m256i u = _mm256_and_si256(S, M);
+    return width == 32 ? _mm256_or_si256(_mm256_add_epi32(S, u), _mm256_sub_epi32(S, u))
+                       : _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
+}
+
+__attribute__((target("avx2"))) static void run(const hp__lcs_multi *m, int width,
+                                                const uint32_t *const *c, const size_t *len,
+                                                size_t n, size_t *lcs) {
+    _Alignas(32) unsigned char tab[256 * 32];
+    memset(tab, 0, m->rows * 32);
     /* elements not in the query land in row 0, which the stream never reads */
     for (size_t l = 0; l < n; l++)
         for (size_t i = 0; i < len[l]; i++) {
             uint32_t e = c[l][i];
-            size_t r = e < 256 ? m->idx[e] : 0;
-            tab[r * 8 + l] |= (uint32_t)1 << i;
+            set_bit(tab, width, e < 256 ? m->idx[e] : 0, l, i);
         }
     __m256i S = _mm256_set1_epi32(-1);
-    for (size_t j = 0; j < m->qn; j++) {
-        __m256i M = _mm256_load_si256((const __m256i *)(tab + (size_t)m->qidx[j] * 8));
-        __m256i u = _mm256_and_si256(S, M);
-        S = _mm256_or_si256(_mm256_add_epi32(S, u), _mm256_sub_epi32(S, u));
-    }
-    _Alignas(32) uint32_t s[8];
-    _mm256_store_si256((__m256i *)s, S);
-    for (size_t l = 0; l < n; l++) {
-        uint32_t mask = len[l] >= 32 ? ~(uint32_t)0 : ((uint32_t)1 << len[l]) - 1;
-        lcs[l] = (size_t)__builtin_popcount(~s[l] & mask);
-    }
-}
-
-__attribute__((target("avx2"))) static void run64(const hp__lcs_multi *m,
-                                                  const uint32_t *const *c, const size_t *len,
-                                                  size_t n, size_t *lcs) {
-    _Alignas(32) uint64_t tab[256 * 4];
-    memset(tab, 0, m->rows * 4 * sizeof *tab);
-    for (size_t l = 0; l < n; l++)
-        for (size_t i = 0; i < len[l]; i++) {
-            uint32_t e = c[l][i];
-            size_t r = e < 256 ? m->idx[e] : 0;
-            tab[r * 4 + l] |= (uint64_t)1 << i;
-        }
-    __m256i S = _mm256_set1_epi64x(-1);
-    for (size_t j = 0; j < m->qn; j++) {
-        __m256i M = _mm256_load_si256((const __m256i *)(tab + (size_t)m->qidx[j] * 4));
-        __m256i u = _mm256_and_si256(S, M);
-        S = _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
-    }
-    _Alignas(32) uint64_t s[4];
-    _mm256_store_si256((__m256i *)s, S);
-    for (size_t l = 0; l < n; l++) {
-        uint64_t mask = len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len[l]) - 1;
-        uint64_t z = ~s[l] & mask;
-        size_t count = 0;
-        while (z) { /* no popcnt in the baseline ISA; few bits are set */
-            z &= z - 1;
-            count++;
-        }
-        lcs[l] = count;
-    }
+    for (size_t j = 0; j < m->qn; j++)
+        S = step(S, _mm256_load_si256((const __m256i *)(const void *)(tab + m->qidx[j] * 32)),
+                 width);
+    _Alignas(32) uint64_t out[4];
+    _mm256_store_si256((__m256i *)(void *)out, S);
+    lane_counts(out, width, len, n, lcs);
 }
 #endif
 
 void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const *c,
                        const size_t *len, size_t n, size_t *lcs) {
 #if HP_HAVE_X86_SIMD
-    if (width == 32)
-        run32(m, c, len, n, lcs);
-    else
-        run64(m, c, len, n, lcs);
+    run(m, width, c, len, n, lcs);
 #else
     (void)m, (void)width, (void)c, (void)len, (void)n, (void)lcs;
 #endif
@@ -163,11 +158,7 @@ static hp_status group_close(hp__lcs_groups *G, hp__lcs_group *g, const uint32_t
     memset(base, 0, (size_t)rows * 32);
     for (unsigned l = 0; l < g->n; l++)
         for (size_t i = 0; i < g->len[l]; i++) {
-            unsigned r = g->map[data[start[g->choice[l]] + i]];
-            if (g->width == 32)
-                ((uint32_t *)(void *)(base + (size_t)r * 32))[l] |= (uint32_t)1 << i;
-            else
-                ((uint64_t *)(void *)(base + (size_t)r * 32))[l] |= (uint64_t)1 << i;
+            set_bit(base, g->width, g->map[data[start[g->choice[l]] + i]], l, i);
         }
     G->rows_used += (size_t)rows * 32;
     g->rows = (uint16_t)rows;
@@ -261,102 +252,32 @@ void hp__lcs_groups_release(hp__lcs_groups *G) {
 }
 
 #if HP_HAVE_X86_SIMD
-__attribute__((target("avx2"))) static void group_run32(const hp__lcs_group *g,
-                                                        const unsigned char *rows,
-                                                        const uint32_t *q, size_t qn,
-                                                        size_t *lcs) {
-    __m256i S = _mm256_set1_epi32(-1);
-    for (size_t j = 0; j < qn; j++) {
-        unsigned r = q[j] < 256 ? g->map[q[j]] : 0;
-        if (!r) continue; /* no choice of the group holds it: M = 0 */
-        __m256i M = _mm256_loadu_si256((const __m256i *)(const void *)(rows + (size_t)r * 32));
-        __m256i u = _mm256_and_si256(S, M);
-        S = _mm256_or_si256(_mm256_add_epi32(S, u), _mm256_sub_epi32(S, u));
-    }
-    _Alignas(32) uint32_t s[8];
-    _mm256_store_si256((__m256i *)s, S);
-    for (unsigned l = 0; l < g->n; l++) {
-        uint32_t mask = g->len[l] >= 32 ? ~(uint32_t)0 : ((uint32_t)1 << g->len[l]) - 1;
-        lcs[l] = (size_t)__builtin_popcount(~s[l] & mask);
-    }
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+row_of(const hp__lcs_group *g, const unsigned char *rows, uint32_t e) {
+    return _mm256_loadu_si256((const __m256i *)(const void *)(rows + (size_t)g->map[e] * 32));
 }
 
-__attribute__((target("avx2"))) static void group_run64(const hp__lcs_group *g,
-                                                        const unsigned char *rows,
-                                                        const uint32_t *q, size_t qn,
-                                                        size_t *lcs) {
-    __m256i S = _mm256_set1_epi64x(-1);
-    for (size_t j = 0; j < qn; j++) {
-        unsigned r = q[j] < 256 ? g->map[q[j]] : 0;
-        if (!r) continue;
-        __m256i M = _mm256_loadu_si256((const __m256i *)(const void *)(rows + (size_t)r * 32));
-        __m256i u = _mm256_and_si256(S, M);
-        S = _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
-    }
-    _Alignas(32) uint64_t s[4];
-    _mm256_store_si256((__m256i *)s, S);
-    for (unsigned l = 0; l < g->n; l++) {
-        uint64_t mask = g->len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << g->len[l]) - 1;
-        uint64_t z = ~s[l] & mask;
-        size_t count = 0;
-        while (z) {
-            z &= z - 1;
-            count++;
-        }
-        lcs[l] = count;
-    }
-}
-#endif
-
-#if HP_HAVE_X86_SIMD
-/* Two groups of the same width in one pass: the S update is a chain of dependent
- * instructions, so two independent chains keep the core busy (about 2x the throughput
- * of one group at a time). */
-__attribute__((target("avx2"))) static void group_run_pair(const hp__lcs_groups *G, size_t k,
-                                                          const uint32_t *q, size_t qn,
-                                                          size_t *lcs0, size_t *lcs1) {
-    const hp__lcs_group *g0 = &G->g[k], *g1 = &G->g[k + 1];
+/* Groups k (and k + 1 when two, of the same width) in one pass: the S update is a
+ * chain of dependent instructions, so two independent chains keep the core busy. Row 0
+ * of a group is all zero: elements the group lacks leave S as it is. */
+__attribute__((target("avx2"))) static void group_run(const hp__lcs_groups *G, size_t k, int two,
+                                                      const uint32_t *q, size_t qn,
+                                                      size_t *lcs0, size_t *lcs1) {
+    const hp__lcs_group *g0 = &G->g[k], *g1 = &G->g[k + (two ? 1 : 0)];
     const unsigned char *r0 = G->rows + g0->row_off, *r1 = G->rows + g1->row_off;
+    int width = g0->width;
     __m256i S0 = _mm256_set1_epi32(-1), S1 = S0;
-    bool w32 = g0->width == 32;
     for (size_t j = 0; j < qn; j++) {
-        if (q[j] >= 256) continue;
-        unsigned a = g0->map[q[j]], b = g1->map[q[j]];
-        __m256i M0 = _mm256_loadu_si256((const __m256i *)(const void *)(r0 + (size_t)a * 32));
-        __m256i M1 = _mm256_loadu_si256((const __m256i *)(const void *)(r1 + (size_t)b * 32));
-        __m256i u0 = _mm256_and_si256(S0, M0), u1 = _mm256_and_si256(S1, M1);
-        if (w32) {
-            S0 = _mm256_or_si256(_mm256_add_epi32(S0, u0), _mm256_sub_epi32(S0, u0));
-            S1 = _mm256_or_si256(_mm256_add_epi32(S1, u1), _mm256_sub_epi32(S1, u1));
-        } else {
-            S0 = _mm256_or_si256(_mm256_add_epi64(S0, u0), _mm256_sub_epi64(S0, u0));
-            S1 = _mm256_or_si256(_mm256_add_epi64(S1, u1), _mm256_sub_epi64(S1, u1));
-        }
+        if (q[j] >= 256) continue; /* no choice in a group holds it */
+        S0 = step(S0, row_of(g0, r0, q[j]), width);
+        if (two) S1 = step(S1, row_of(g1, r1, q[j]), width);
     }
-    _Alignas(32) uint64_t s[2][4];
-    _mm256_store_si256((__m256i *)s[0], S0);
-    _mm256_store_si256((__m256i *)s[1], S1);
-    const hp__lcs_group *gs[2] = {g0, g1};
-    size_t *outs[2] = {lcs0, lcs1};
-    for (int t = 0; t < 2; t++) {
-        const hp__lcs_group *g = gs[t];
-        for (unsigned l = 0; l < g->n; l++) {
-            uint64_t z;
-            if (w32) {
-                uint32_t v = ((const uint32_t *)(const void *)s[t])[l];
-                uint32_t mask = g->len[l] >= 32 ? ~(uint32_t)0 : ((uint32_t)1 << g->len[l]) - 1;
-                z = ~v & mask;
-            } else {
-                uint64_t mask = g->len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << g->len[l]) - 1;
-                z = ~s[t][l] & mask;
-            }
-            size_t count = 0;
-            while (z) {
-                z &= z - 1;
-                count++;
-            }
-            outs[t][l] = count;
-        }
+    _Alignas(32) uint64_t out[2][4];
+    _mm256_store_si256((__m256i *)(void *)out[0], S0);
+    lane_counts(out[0], width, g0->len, g0->n, lcs0);
+    if (two) {
+        _mm256_store_si256((__m256i *)(void *)out[1], S1);
+        lane_counts(out[1], width, g1->len, g1->n, lcs1);
     }
 }
 #endif
@@ -365,7 +286,7 @@ void hp__lcs_groups_run2(const hp__lcs_groups *G, size_t k, const uint32_t *q, s
                          size_t *lcs0, size_t *lcs1) {
 #if HP_HAVE_X86_SIMD
     if (G->g[k].width == G->g[k + 1].width) {
-        group_run_pair(G, k, q, qn, lcs0, lcs1);
+        group_run(G, k, 1, q, qn, lcs0, lcs1);
         return;
     }
 #endif
@@ -376,11 +297,7 @@ void hp__lcs_groups_run2(const hp__lcs_groups *G, size_t k, const uint32_t *q, s
 void hp__lcs_groups_run(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
                         size_t *lcs) {
 #if HP_HAVE_X86_SIMD
-    const hp__lcs_group *g = &G->g[k];
-    if (g->width == 32)
-        group_run32(g, G->rows + g->row_off, q, qn, lcs);
-    else
-        group_run64(g, G->rows + g->row_off, q, qn, lcs);
+    group_run(G, k, 0, q, qn, lcs, NULL);
 #else
     (void)G, (void)k, (void)q, (void)qn, (void)lcs;
 #endif
