@@ -58,13 +58,16 @@ void hp__seq_release(hp__seq *s);
 /*
  * hp__pm — bit-parallel pattern-match vectors of a sequence s[0..n): for each element
  * value c, `words` 64-bit words whose bit i of word w is set where s[64w + i] == c.
- * Values below 256 are a direct table; others live in an open-addressing table.
+ * Values below 256 go through a 256-entry row map; others live in an open-addressing
+ * table.
  * Immutable once built: shared by the threads of a batch.
  */
 typedef struct hp__pm {
     size_t n;
     size_t words;        /* ceil(n / 64), at least 1 */
-    uint64_t *low;       /* [256 * words], value-major: low[c * words + w] */
+    uint16_t lmap[256];  /* value c < 256 -> its row of `low` (0: the zero row) */
+    uint64_t *low;       /* [rows * words]: row 0 all zero, then one row per distinct
+                            value below 256 (compact: building touches only those) */
     size_t map_cap;      /* power of two, 0 if every value is below 256 */
     uint32_t *map_keys;  /* map_cap keys (valid where map_used[k]) */
     uint8_t *map_used;
@@ -77,7 +80,7 @@ void hp__pm_release(hp__pm *pm);
 
 /* The `words` match words of value c (all zero if c does not occur). */
 static inline const uint64_t *hp__pm_get(const hp__pm *pm, uint32_t c) {
-    if (c < 256) return pm->low + (size_t)c * pm->words;
+    if (c < 256) return pm->low + (size_t)pm->lmap[c] * pm->words;
     if (pm->map_cap == 0) return pm->zero;
     size_t mask = pm->map_cap - 1;
     size_t k = (size_t)((c * 0x9E3779B1u) >> 7) & mask;

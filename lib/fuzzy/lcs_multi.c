@@ -95,9 +95,9 @@ __attribute__((target("avx2"), always_inline)) static inline __m256i step(__m256
                        : _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
 }
 
-__attribute__((target("avx2"))) static void run(const hp__lcs_multi *m, int width,
-                                                const uint32_t *const *c, const size_t *len,
-                                                size_t n, size_t *lcs) {
+__attribute__((target("avx2"), always_inline)) static inline void
+run_body(const hp__lcs_multi *m, int width, const uint32_t *const *c, const size_t *len, size_t n,
+         size_t *lcs) {
     _Alignas(32) unsigned char tab[256 * 32];
     memset(tab, 0, m->rows * 32);
     /* elements not in the query land in row 0, which the stream never reads */
@@ -114,12 +114,23 @@ __attribute__((target("avx2"))) static void run(const hp__lcs_multi *m, int widt
     _mm256_store_si256((__m256i *)(void *)out, S);
     lane_counts(out, width, len, n, lcs);
 }
+
+__attribute__((target("avx2"))) static void run_32(const hp__lcs_multi *m,
+                                                   const uint32_t *const *c, const size_t *len,
+                                                   size_t n, size_t *lcs) {
+    run_body(m, 32, c, len, n, lcs);
+}
+__attribute__((target("avx2"))) static void run_64(const hp__lcs_multi *m,
+                                                   const uint32_t *const *c, const size_t *len,
+                                                   size_t n, size_t *lcs) {
+    run_body(m, 64, c, len, n, lcs);
+}
 #endif
 
 void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const *c,
                        const size_t *len, size_t n, size_t *lcs) {
 #if HP_HAVE_X86_SIMD
-    run(m, width, c, len, n, lcs);
+    (width == 32 ? run_32 : run_64)(m, c, len, n, lcs);
 #else
     (void)m, (void)width, (void)c, (void)len, (void)n, (void)lcs;
 #endif
@@ -260,12 +271,11 @@ row_of(const hp__lcs_group *g, const unsigned char *rows, uint32_t e) {
 /* Groups k (and k + 1 when two, of the same width) in one pass: the S update is a
  * chain of dependent instructions, so two independent chains keep the core busy. Row 0
  * of a group is all zero: elements the group lacks leave S as it is. */
-__attribute__((target("avx2"))) static void group_run(const hp__lcs_groups *G, size_t k, int two,
-                                                      const uint32_t *q, size_t qn,
-                                                      size_t *lcs0, size_t *lcs1) {
+__attribute__((target("avx2"), always_inline)) static inline void
+group_run_body(const hp__lcs_groups *G, size_t k, int two, int width, const uint32_t *q, size_t qn,
+               size_t *lcs0, size_t *lcs1) {
     const hp__lcs_group *g0 = &G->g[k], *g1 = &G->g[k + (two ? 1 : 0)];
     const unsigned char *r0 = G->rows + g0->row_off, *r1 = G->rows + g1->row_off;
-    int width = g0->width;
     __m256i S0 = _mm256_set1_epi32(-1), S1 = S0;
     for (size_t j = 0; j < qn; j++) {
         if (q[j] >= 256) continue; /* no choice in a group holds it */
@@ -279,6 +289,36 @@ __attribute__((target("avx2"))) static void group_run(const hp__lcs_groups *G, s
         _mm256_store_si256((__m256i *)(void *)out[1], S1);
         lane_counts(out[1], width, g1->len, g1->n, lcs1);
     }
+}
+
+/* The body with its branches resolved at compile time, one copy per case. */
+__attribute__((target("avx2"))) static void group_run_32_1(const hp__lcs_groups *G, size_t k,
+                                                           const uint32_t *q, size_t qn,
+                                                           size_t *a, size_t *b) {
+    group_run_body(G, k, 0, 32, q, qn, a, b);
+}
+__attribute__((target("avx2"))) static void group_run_32_2(const hp__lcs_groups *G, size_t k,
+                                                           const uint32_t *q, size_t qn,
+                                                           size_t *a, size_t *b) {
+    group_run_body(G, k, 1, 32, q, qn, a, b);
+}
+__attribute__((target("avx2"))) static void group_run_64_1(const hp__lcs_groups *G, size_t k,
+                                                           const uint32_t *q, size_t qn,
+                                                           size_t *a, size_t *b) {
+    group_run_body(G, k, 0, 64, q, qn, a, b);
+}
+__attribute__((target("avx2"))) static void group_run_64_2(const hp__lcs_groups *G, size_t k,
+                                                           const uint32_t *q, size_t qn,
+                                                           size_t *a, size_t *b) {
+    group_run_body(G, k, 1, 64, q, qn, a, b);
+}
+
+static void group_run(const hp__lcs_groups *G, size_t k, int two, const uint32_t *q, size_t qn,
+                      size_t *lcs0, size_t *lcs1) {
+    if (G->g[k].width == 32)
+        (two ? group_run_32_2 : group_run_32_1)(G, k, q, qn, lcs0, lcs1);
+    else
+        (two ? group_run_64_2 : group_run_64_1)(G, k, q, qn, lcs0, lcs1);
 }
 #endif
 

@@ -1,9 +1,11 @@
 /*
  * lib/fuzzy/pm.c — pattern-match vectors for the bit-parallel kernels (see hp__pm).
  *
- * Values below 256 (all of ASCII and Latin-1, every byte) index a dense table, so the
- * common case is one load; other code points go to a linear-probing table sized to at
- * most half full, keyed by a multiplicative hash.
+ * Values below 256 (all of ASCII and Latin-1, every byte) find their row through a
+ * 256-entry map, and only the values that occur get a row, so building for a long
+ * pattern of a few dozen distinct values clears a few KiB, not 256 rows; other code
+ * points go to a linear-probing table sized to at most half full, keyed by a
+ * multiplicative hash.
  *
  * hp__pm1 is the single-word form for patterns of at most 64 elements, built on the
  * stack by the kernels themselves: the same direct table for values below 256 (the hot
@@ -26,15 +28,20 @@ hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n) {
     memset(pm, 0, sizeof *pm);
     pm->n = n;
     pm->words = n ? (n + 63) / 64 : 1;
-    size_t high = 0;
-    for (size_t i = 0; i < n; i++) high += s[i] >= 256;
+    size_t high = 0, rows = 1; /* row 0: the zero row */
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 256)
+            high++;
+        else if (!pm->lmap[s[i]])
+            pm->lmap[s[i]] = (uint16_t)rows++;
+    }
     size_t low_words;
-    if (!hp__mul_size(pm->words, 257, &low_words) || low_words > SIZE_MAX / 8)
+    if (!hp__mul_size(pm->words, rows, &low_words) || low_words > SIZE_MAX / 8)
         return hp__fail(HP_EOVERFLOW, "pattern of %zu elements is too long", n);
     pm->low = hp__malloc(low_words * sizeof(uint64_t));
     if (!pm->low) goto nomem;
     memset(pm->low, 0, low_words * sizeof(uint64_t));
-    pm->zero = pm->low + 256 * pm->words;
+    pm->zero = pm->low;
     if (high) {
         size_t cap = 8;
         while (cap < 2 * high) cap *= 2;
@@ -51,7 +58,7 @@ hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         uint64_t *row;
         if (s[i] < 256) {
-            row = pm->low + (size_t)s[i] * pm->words;
+            row = pm->low + (size_t)pm->lmap[s[i]] * pm->words;
         } else {
             size_t k = map_slot(pm, s[i]);
             pm->map_used[k] = 1;
