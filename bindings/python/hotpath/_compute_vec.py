@@ -128,6 +128,8 @@ def _arg(m: _Matrix) -> Any:
 
 
 _fast_vec = _fuzzy.FAST.vec_score if _fuzzy.FAST is not None else None
+_M_DOT, _M_COSINE = METRICS["dot"], METRICS["cosine"]
+_M_SQEUCLIDEAN, _M_EUCLIDEAN = METRICS["sqeuclidean"], METRICS["euclidean"]
 
 # ---------------------------------------------------------------- call helpers
 # Buffer arguments exist only inside these helpers: they validate everything first,
@@ -239,25 +241,41 @@ def dot(a: Any, b: Any) -> Any:
     """Dot product of vector a with vector b (a float), or with each row of the 2-D b (one
     value per row). f32 sums are blocked (float lanes of at most 64 products, then
     double): error <= 3.9e-6 * sum|a_i*b_i|; int8 is exact."""
-    return _pair(a, b, METRICS["dot"])
+    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
+        r = _fast_vec(_M_DOT, a, b)
+        if r is not NotImplemented:
+            return r
+    return _pair(a, b, _M_DOT)
 
 
 def cosine(a: Any, b: Any) -> Any:
     """Cosine similarity dot/(|a||b|) in [-1, 1] — a similarity, not SciPy's cosine
     distance (that is ``cdist(..., metric="cosine_distance")`` or ``1 - cosine``). NaN
     when either vector is all zeros. b may be 2-D (one value per row)."""
-    return _pair(a, b, METRICS["cosine"])
+    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
+        r = _fast_vec(_M_COSINE, a, b)
+        if r is not NotImplemented:
+            return r
+    return _pair(a, b, _M_COSINE)
 
 
 def sqeuclidean(a: Any, b: Any) -> Any:
     """Squared Euclidean distance sum((a-b)**2), computed from differences (no
     cancellation for near neighbours). b may be 2-D (one value per row)."""
-    return _pair(a, b, METRICS["sqeuclidean"])
+    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
+        r = _fast_vec(_M_SQEUCLIDEAN, a, b)
+        if r is not NotImplemented:
+            return r
+    return _pair(a, b, _M_SQEUCLIDEAN)
 
 
 def euclidean(a: Any, b: Any) -> Any:
     """Euclidean distance sqrt(sum((a-b)**2)). b may be 2-D (one value per row)."""
-    return _pair(a, b, METRICS["euclidean"])
+    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
+        r = _fast_vec(_M_EUCLIDEAN, a, b)
+        if r is not NotImplemented:
+            return r
+    return _pair(a, b, _M_EUCLIDEAN)
 
 
 def normalize(x: Any) -> Any:
