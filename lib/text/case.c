@@ -56,6 +56,7 @@
 #include "text/unicode_tables.h"
 
 #include "internal/common.h"
+#include "internal/pool.h"
 #include "text/ucd.h"
 
 #include <inttypes.h>
@@ -849,6 +850,55 @@ static bool ucs_width_index(size_t width, unsigned *w) {
     return *w < 3;
 }
 
+/* Large inputs of the context-free mappings (casefold, upper; lower's final sigma looks
+ * at neighbours) run as two halves on two threads: the first half straight into out, the
+ * second into scratch, copied after the first half's output. Results are those of one
+ * pass. Returns false (nothing done) when it does not apply or scratch is unavailable. */
+typedef struct ucs_half {
+    ucs_fn fn;
+    unsigned char *out;
+    size_t cap;
+    unsigned out_width;
+    const unsigned char *s;
+    size_t n;
+    size_t need;
+    uint32_t max;
+    size_t bad;
+} ucs_half;
+
+static void ucs_half_range(void *ctx, size_t begin, size_t end) {
+    ucs_half *h = ctx;
+    for (size_t k = begin; k < end; k++)
+        h[k].need = h[k].fn(h[k].out, h[k].cap, h[k].out_width, h[k].s, h[k].n, &h[k].max,
+                            &h[k].bad);
+}
+
+#define UCS_HALVES_MIN ((size_t)1 << 20)
+
+static bool ucs_map_halves(size_t *need, uint32_t *max, size_t *bad, ucs_fn fn,
+                           unsigned char *out, size_t cap, unsigned out_width,
+                           const unsigned char *s, size_t n, unsigned width, case_kind kind) {
+    if (kind == CASE_LOWER || n < UCS_HALVES_MIN || hp_default_threads() < 2) return false;
+    size_t half = n / 2, rest = n - half;
+    size_t cap1 = rest + rest / 4 + 8; /* the usual growth; more falls back to one pass */
+    unsigned char *scratch = hp__malloc(cap1 * out_width);
+    if (!scratch) return false;
+    ucs_half h[2] = {{fn, out, cap, out_width, s, half, 0, 0, 0},
+                     {fn, scratch, cap1, out_width, s + half * width, rest, 0, 0, 0}};
+    hp__parallel_for(2, 1, 2, ucs_half_range, h);
+    if (h[1].need > cap1 && h[0].bad == SIZE_MAX && h[1].bad == SIZE_MAX) {
+        hp__free(scratch); /* the second half grew beyond its scratch: one pass instead */
+        return false;
+    }
+    *bad = h[0].bad != SIZE_MAX ? h[0].bad : h[1].bad != SIZE_MAX ? half + h[1].bad : SIZE_MAX;
+    *max = h[0].max > h[1].max ? h[0].max : h[1].max;
+    *need = h[0].need + h[1].need;
+    if (*bad == SIZE_MAX && *need <= cap)
+        memcpy(out + h[0].need * out_width, scratch, h[1].need * out_width);
+    hp__free(scratch);
+    return true;
+}
+
 static hp_status ucs_map(void *out, size_t capacity, size_t out_width, size_t *out_len,
                          uint32_t *out_max, const void *s, size_t n, size_t width,
                          case_kind kind) {
@@ -870,8 +920,11 @@ static hp_status ucs_map(void *out, size_t capacity, size_t out_width, size_t *o
                  "capacity %zu units of %zu bytes exceeds HP_MAX_LEN", capacity, out_width);
     size_t bad;
     uint32_t max;
-    size_t need = ucs_choose(kind, w)((unsigned char *)out, capacity, (unsigned)out_width,
-                                      (const unsigned char *)s, n, &max, &bad);
+    size_t need;
+    if (!ucs_map_halves(&need, &max, &bad, ucs_choose(kind, w), (unsigned char *)out, capacity,
+                        (unsigned)out_width, (const unsigned char *)s, n, (unsigned)width, kind))
+        need = ucs_choose(kind, w)((unsigned char *)out, capacity, (unsigned)out_width,
+                                   (const unsigned char *)s, n, &max, &bad);
     if (bad != SIZE_MAX) {
         *out_len = bad;
         uint32_t v = ucs_get((const unsigned char *)s, bad, (unsigned)width);

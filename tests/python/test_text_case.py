@@ -353,3 +353,18 @@ def test_in_place_on_large_text_of_every_kind(simd_level):
         s = "".join(rng.choice(alphabet) for _ in range(300_000))
         for name in ("casefold", "lower", "upper"):
             assert OURS[name](s) == REFERENCE[name](s), (name, alphabet)
+
+
+def test_large_str_mapped_in_two_halves_equals_python(simd_level):
+    # from 1M code points, casefold and upper run as two halves on two threads
+    # (lib/text/case.c, ucs_map_halves); the seam may fall anywhere, even inside a run
+    # that expands (ß) or widens (µ -> μ)
+    rng = random.Random(11)
+    for alphabet in ["abcXYZ ßµ", "abcΣΑσ' Жж中ﬁKß", "abcΣ Жж中😀𐐀ß"]:
+        s = "".join(rng.choice(alphabet) for _ in range(1_100_001))
+        for name in ("casefold", "upper", "lower"):
+            got = OURS[name](s)
+            assert got == REFERENCE[name](s), (name, alphabet)
+    s = "ß" * 1_200_000  # the second half outgrows its scratch: one pass instead
+    assert OURS["upper"](s) == s.upper()
+    assert text.casefold(s.encode()) == s.casefold().encode()
