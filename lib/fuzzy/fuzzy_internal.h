@@ -115,6 +115,20 @@ static inline uint64_t hp__pm1_get(const hp__pm1 *pm, uint32_t c) {
     return pm->high_used ? hp__pm64_get(&pm->high, c) : 0;
 }
 
+/* ---------------------------------------------------------------- short patterns */
+
+/*
+ * Patterns of at most 16 elements need no table at all on AVX2: the match word of a
+ * text element is the comparison of that element with the whole pattern at once (two
+ * 8-lane compares and a movemask), so short pairs skip building and clearing a 256-entry
+ * table, which cost more than the bit-parallel kernel itself. hp__short16_ok says whether
+ * the path applies (m <= 16 and AVX2 in use); pattern lanes beyond m are masked off, so
+ * any 32-bit element values work.
+ */
+bool hp__short16_ok(size_t m);
+uint64_t hp__lev_short16(const uint32_t *a, size_t m, const uint32_t *b, size_t n, uint64_t max);
+size_t hp__lcs_short16(const uint32_t *a, size_t m, const uint32_t *b, size_t n);
+
 /* ---------------------------------------------------------------- raw kernels */
 
 /* Length of the longest common subsequence of a and b. pm is NULL or built from a.

@@ -188,6 +188,10 @@ hp_status hp__lcs(size_t *out, const hp__pm *pm, const uint32_t *a, size_t la, c
         size_t tn = ma;
         ma = mb, mb = tn;
     }
+    if (hp__short16_ok(ma)) { /* no table to build: see pm.c */
+        *out = base + hp__lcs_short16(a, ma, b, mb);
+        return HP_OK;
+    }
     if (ma <= 64) {
         hp__pm1 spare;
         hp__pm1 *p1 = hp__pm1_begin(&spare, a, ma);

@@ -373,6 +373,10 @@ static hp_status unit_distance(uint64_t *out, const hp__pm *pm, const uint32_t *
         size_t tn = ma;
         ma = mb, mb = tn;
     }
+    if (hp__short16_ok(ma)) { /* no table to build: see pm.c */
+        *out = hp__lev_short16(a, ma, b, mb, max);
+        return HP_OK;
+    }
     if (ma <= 64) {
         hp__pm1 spare;
         hp__pm1 *p1 = hp__pm1_begin(&spare, a, ma);

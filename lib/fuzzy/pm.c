@@ -17,6 +17,10 @@
 #include "fuzzy_internal.h"
 #include "internal/common.h"
 
+#if HP_HAVE_X86_SIMD
+#include <immintrin.h>
+#endif
+
 static size_t map_slot(const hp__pm *pm, uint32_t c) {
     size_t mask = pm->map_cap - 1;
     size_t k = (size_t)((c * 0x9E3779B1u) >> 7) & mask;
@@ -134,3 +138,86 @@ void hp__pm1_end(hp__pm1 *pm, const uint32_t *s, size_t n) {
         if (s[i] < 256) pm->low[s[i]] = 0;
     pm1_pool.depth--;
 }
+
+/* ---------------------------------------------------------------- short patterns */
+
+bool hp__short16_ok(size_t m) {
+#if HP_HAVE_X86_SIMD
+    if (m == 0 || m > 16) return false;
+    hp_simd level = hp__simd();
+    return level >= HP_SIMD_AVX2 && level != HP_SIMD_NEON;
+#else
+    (void)m;
+    return false;
+#endif
+}
+
+#if HP_HAVE_X86_SIMD
+#define HYYRO16_STEP(X, VP, VN, D0, HP, HN)                                                \
+    do {                                                                                   \
+        D0 = ((((X) & VP) + VP) ^ VP) | (X) | VN;                                          \
+        HP = VN | ~(D0 | VP);                                                              \
+        HN = D0 & VP;                                                                      \
+    } while (0)
+
+/* The match word of element e in the pattern held by p0 (lanes 0-7) and p1 (8-15). */
+__attribute__((target("avx2"), always_inline)) static inline uint64_t
+match16(__m256i p0, __m256i p1, uint32_t e, uint64_t mask) {
+    __m256i v = _mm256_set1_epi32((int)e);
+    unsigned lo = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(p0, v)));
+    unsigned hi = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(p1, v)));
+    return (uint64_t)(lo | hi << 8) & mask;
+}
+
+/* Hyyrö's Levenshtein of pattern a (1..16 elements) against b, as hyyro_pm1 in
+ * levenshtein.c (early exit once the distance cannot come back under max). */
+__attribute__((target("avx2"))) uint64_t hp__lev_short16(const uint32_t *a, size_t m,
+                                                         const uint32_t *b, size_t n,
+                                                         uint64_t max) {
+    uint32_t pat[16] = {0};
+    memcpy(pat, a, m * sizeof *pat);
+    __m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)pat);
+    __m256i p1 = _mm256_loadu_si256((const __m256i *)(const void *)(pat + 8));
+    uint64_t mask = ((uint64_t)1 << m) - 1, last = (uint64_t)1 << (m - 1);
+    uint64_t VP = ~(uint64_t)0, VN = 0, D0, HP, HN, dist = m;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t X = match16(p0, p1, b[j], mask);
+        HYYRO16_STEP(X, VP, VN, D0, HP, HN);
+        dist += (HP & last) != 0;
+        dist -= (HN & last) != 0;
+        if (dist > max && dist - max > n - 1 - j) return max + 1;
+        HP = (HP << 1) | 1;
+        HN <<= 1;
+        VP = HN | ~(D0 | HP);
+        VN = HP & D0;
+    }
+    return dist;
+}
+
+/* The bit-parallel LCS of pattern a (1..16 elements) against b. */
+__attribute__((target("avx2"))) size_t hp__lcs_short16(const uint32_t *a, size_t m,
+                                                       const uint32_t *b, size_t n) {
+    uint32_t pat[16] = {0};
+    memcpy(pat, a, m * sizeof *pat);
+    __m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)pat);
+    __m256i p1 = _mm256_loadu_si256((const __m256i *)(const void *)(pat + 8));
+    uint64_t mask = ((uint64_t)1 << m) - 1, S = ~(uint64_t)0;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t u = S & match16(p0, p1, b[j], mask);
+        S = (S + u) | (S - u);
+    }
+    uint64_t v = ~S & mask;
+    size_t count = 0;
+    for (; v; v &= v - 1) count++;
+    return count;
+}
+#else
+uint64_t hp__lev_short16(const uint32_t *a, size_t m, const uint32_t *b, size_t n, uint64_t max) {
+    (void)a, (void)m, (void)b, (void)n;
+    return max;
+}
+size_t hp__lcs_short16(const uint32_t *a, size_t m, const uint32_t *b, size_t n) {
+    (void)a, (void)m, (void)b, (void)n;
+    return 0;
+}
+#endif

@@ -170,3 +170,18 @@ def test_editops_long_inputs_match_rapidfuzz(name):
     # a unique optimum that puts the whole first half of b before all of a
     a, b = "b" * 2100 + "d", "a" * 4500 + "b" * 2100 + "e"
     assert _ops(ours.editops(a, b)) == _ops(theirs.editops(a, b))
+
+
+@given(a=st.text(alphabet="abcé€😀", max_size=20), b=st.text(alphabet="abcé€😀", max_size=20))
+def test_short_pairs_agree_at_every_simd_level(simd_level, a, b):
+    # patterns of up to 16 elements take a table-free AVX2 path (pm.c); every level must
+    # give RapidFuzz's numbers
+    from rapidfuzz.distance import Indel as RIndel
+    from rapidfuzz.distance import Levenshtein as RLev
+
+    from hotpath.distance import Indel as HIndel
+    from hotpath.distance import Levenshtein as HLev
+    assert HLev.distance(a, b) == RLev.distance(a, b)
+    assert HLev.distance(a, b, score_cutoff=2) == RLev.distance(a, b, score_cutoff=2)
+    assert HIndel.distance(a, b) == RIndel.distance(a, b)
+    assert HLev.distance(a.encode(), b.encode()) == RLev.distance(a.encode(), b.encode())
