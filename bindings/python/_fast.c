@@ -22,6 +22,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <stddef.h>
+
 #include "hotpath.h"
 
 /* Work (elements compared) above which the GIL is released. */
@@ -228,6 +230,93 @@ static PyObject *case_map(PyObject *self, PyObject *const *args, Py_ssize_t narg
     return result;
 }
 
+/* ---------------------------------------------------------------- scorer objects */
+
+/*
+ * A callable standing in for one public scorer function (hotpath.fuzz.ratio,
+ * hotpath.distance.Levenshtein.distance, ...): a call with exactly two positional
+ * str/bytes arguments and no keywords is scored here directly; every other call is
+ * passed unchanged to `fallback`, the Python implementation with the full RapidFuzz
+ * signature. The Python frame of a wrapper costs as much as the whole call of a short
+ * pair (~150 ns here), so the common call must not have one. Instances take attributes
+ * (__name__, __doc__, __wrapped__, the scorer description process uses).
+ */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *raw;      /* bytes: the hp_scorer */
+    PyObject *fallback; /* the Python function */
+    PyObject *dict;
+} scorer_object;
+
+static PyObject *scorer_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
+                                   PyObject *kwnames) {
+    scorer_object *self = (scorer_object *)callable;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs == 2 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
+        PyObject *call[4] = {self->raw, args[0], args[1], NULL};
+        PyObject *nan = PyFloat_FromDouble(Py_NAN);
+        if (nan == NULL) return NULL;
+        call[3] = nan;
+        PyObject *r = fuzzy_score(NULL, call, 4);
+        Py_DECREF(nan);
+        if (r != Py_NotImplemented) return r;
+        Py_DECREF(r);
+    }
+    return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+}
+
+static void scorer_dealloc(PyObject *obj) {
+    scorer_object *self = (scorer_object *)obj;
+    Py_XDECREF(self->raw);
+    Py_XDECREF(self->fallback);
+    Py_XDECREF(self->dict);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *scorer_repr(PyObject *obj) {
+    PyObject *module = PyObject_GetAttrString(obj, "__module__");
+    PyObject *name = module ? PyObject_GetAttrString(obj, "__qualname__") : NULL;
+    PyObject *r = name ? PyUnicode_FromFormat("<function %S.%S>", module, name) : NULL;
+    Py_XDECREF(module);
+    Py_XDECREF(name);
+    return r;
+}
+
+static PyTypeObject scorer_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "hotpath._fast.Scorer",
+    .tp_basicsize = sizeof(scorer_object),
+    .tp_dealloc = scorer_dealloc,
+    .tp_vectorcall_offset = offsetof(scorer_object, vectorcall),
+    .tp_repr = scorer_repr,
+    .tp_call = PyVectorcall_Call,
+    .tp_getattro = PyObject_GenericGetAttr,
+    .tp_setattro = PyObject_GenericSetAttr,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "A hotpath scorer function with a C fast path for plain calls.",
+    .tp_dictoffset = offsetof(scorer_object, dict),
+};
+
+/* scorer(raw: bytes, fallback: callable) -> Scorer */
+static PyObject *make_scorer(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 2 || !PyBytes_CheckExact(args[0]) ||
+        PyBytes_GET_SIZE(args[0]) != (Py_ssize_t)sizeof(hp_scorer) || !PyCallable_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "scorer(raw: bytes of an hp_scorer, fallback: callable)");
+        return NULL;
+    }
+    scorer_object *obj = PyObject_New(scorer_object, &scorer_type);
+    if (obj == NULL) return NULL;
+    obj->vectorcall = scorer_vectorcall;
+    Py_INCREF(args[0]);
+    obj->raw = args[0];
+    Py_INCREF(args[1]);
+    obj->fallback = args[1];
+    obj->dict = NULL;
+    return (PyObject *)obj;
+}
+
 static PyObject *set_error_hook(PyObject *self, PyObject *hook) {
     (void)self;
     if (!PyCallable_Check(hook)) {
@@ -246,6 +335,8 @@ static PyMethodDef methods[] = {
      "vec_score(metric, a, b) -> float, or NotImplemented for other buffers"},
     {"case_map", (PyCFunction)(void (*)(void))case_map, METH_FASTCALL,
      "case_map(which, s) -> str: 0 casefold, 1 lower, 2 upper; NotImplemented if declined"},
+    {"scorer", (PyCFunction)(void (*)(void))make_scorer, METH_FASTCALL,
+     "scorer(raw, fallback) -> a callable scoring plain (s1, s2) calls in C"},
     {"set_error_hook", set_error_hook, METH_O, "set_error_hook(fn): fn(status) raises"},
     {NULL, NULL, 0, NULL},
 };
@@ -256,6 +347,7 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__fast(void) {
+    if (PyType_Ready(&scorer_type) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     if (PyModule_AddIntConstant(m, "SCORER_SIZE", (long)sizeof(hp_scorer)) != 0 ||

@@ -108,3 +108,29 @@ def test_fast_vector_pair():
     with pytest.raises(hotpath.InvalidArgumentError):
         FAST.vec_score(99, x, x)
     assert compute.dot(x, x) == 4.0
+
+
+def test_public_scorers_are_c_callables_with_the_python_signature():
+    import inspect
+
+    from hotpath import process
+    fns = [Levenshtein.distance, Levenshtein.normalized_similarity, Indel.similarity,
+           JaroWinkler.distance, fuzz.ratio, fuzz.WRatio]
+    for fn in fns:
+        if _fuzzy.FAST is not None:
+            assert type(fn).__name__ == "Scorer" and fn.__wrapped__ is not None
+        assert fn.__module__.startswith("hotpath.") and fn.__name__ in repr(fn)
+        assert "score_cutoff" in inspect.signature(fn).parameters
+        assert fn._hotpath_scorer[0] in (0, 1)
+    # plain calls (C), keyword calls and other types (the Python implementation) agree
+    assert Levenshtein.distance("kitten", "sitting") == 3
+    assert Levenshtein.distance("kitten", "sitting", score_cutoff=2) == 3
+    assert Levenshtein.distance("kitten", "sitting", weights=(1, 1, 2)) == 5
+    assert Levenshtein.distance(["k", "i"], "ki") == 0
+    assert Levenshtein.normalized_similarity(None, "a") == 0.0
+    assert fuzz.ratio("abc", "abd") == fuzz.ratio("abc", "abd", processor=None)
+    with pytest.raises(TypeError):
+        Levenshtein.distance("a")
+    with pytest.raises(TypeError):
+        fuzz.ratio("a", "b", weights=(1, 1, 1))
+    assert process.extractOne("abc", ["abd", "abc"], scorer=Levenshtein.distance) == ("abc", 0, 1)

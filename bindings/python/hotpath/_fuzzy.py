@@ -192,6 +192,21 @@ FAST = _load_fast()
 fast_score = FAST.fuzzy_score if FAST is not None else None
 
 
+def public(fn: Any, sc: Scorer, name: str, module: str, **attrs: Any) -> Any:
+    """The public form of a scorer function: with the fast path, a C callable that scores
+    plain ``f(s1, s2)`` calls itself and hands every other call to fn (see _fast.c);
+    without it, fn. Either way it carries fn's name, docstring and the given attributes."""
+    obj = FAST.scorer(sc.raw, fn) if FAST is not None else fn
+    obj.__name__ = obj.__qualname__ = name
+    obj.__module__ = module
+    if obj is not fn:
+        obj.__doc__ = fn.__doc__
+        obj.__wrapped__ = fn  # inspect.signature follows it
+    for k, v in attrs.items():
+        setattr(obj, k, v)
+    return obj
+
+
 def score(sc: Scorer, s1: Any, s2: Any, cutoff: float = NAN) -> float:
     """hp_fuzzy_score of two Python sequences (no processor, no None handling)."""
     if fast_score is not None:

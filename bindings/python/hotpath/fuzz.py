@@ -41,10 +41,9 @@ def _make(fuzz_id: int, name: str) -> Callable[..., float]:
             return 0.0
         return score(sc, s1, s2, c)
 
-    scorer.__name__ = scorer.__qualname__ = name
     scorer.__doc__ = f"rapidfuzz.fuzz.{name}: a similarity in [0, 100]."
-    scorer._hotpath_scorer = (_fuzzy.KIND_FUZZ, fuzz_id, 0)  # type: ignore[attr-defined]
-    return scorer
+    return _fuzzy.public(scorer, sc, name, "hotpath.fuzz",
+                         _hotpath_scorer=(_fuzzy.KIND_FUZZ, fuzz_id, 0))
 
 
 ratio = _make(_fuzzy.RATIO, "ratio")

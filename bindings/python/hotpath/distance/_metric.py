@@ -139,9 +139,6 @@ def make(metric: int, *, integer: bool, options: str = "") -> Dict[str, Callable
         "normalized_distance": plain(_fuzzy.NORMALIZED_DISTANCE, _unit_cutoff, False, 1.0),
         "normalized_similarity": plain(_fuzzy.NORMALIZED_SIMILARITY, _unit_cutoff, False, 0.0),
     }
-    for measure, (name, fn) in enumerate(fns.items()):
-        fn.__name__ = fn.__qualname__ = name
-        fn._hotpath_scorer = (K, metric, measure)  # type: ignore[attr-defined]
     return fns
 
 
@@ -165,10 +162,15 @@ def module_functions(name: str) -> Tuple[Callable[..., Any], ...]:
     has them."""
     metric, integer, option, has_editops = _MODULES[name]
     fns = make(metric, integer=integer, options=option)
+    module = "hotpath.distance." + name
+    for measure, (fname, fn) in enumerate(list(fns.items())):
+        fns[fname] = _fuzzy.public(fn, _fuzzy.scorer(_fuzzy.KIND_METRIC, metric, measure), fname,
+                                   module, _hotpath_scorer=(_fuzzy.KIND_METRIC, metric, measure))
     if has_editops:
-        fns.update(make_editops(metric))
-    for fn in fns.values():
-        fn.__module__ = "hotpath.distance." + name
+        for fname, fn in make_editops(metric).items():
+            fn.__name__ = fn.__qualname__ = fname
+            fn.__module__ = module
+            fns[fname] = fn
     return tuple(fns.values())
 
 
