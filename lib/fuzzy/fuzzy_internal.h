@@ -115,6 +115,15 @@ static inline uint64_t hp__pm1_get(const hp__pm1 *pm, uint32_t c) {
     return pm->high_used ? hp__pm64_get(&pm->high, c) : 0;
 }
 
+/* One column step of Hyyrö's bit-parallel Levenshtein (X already holds the match word
+ * and the carried-in HN bit): used by levenshtein.c and pm.c's short-pattern kernel. */
+#define HYYRO_STEP(X, VP, VN, D0, HP, HN)                                                  \
+    do {                                                                                   \
+        D0 = ((((X) & VP) + VP) ^ VP) | (X) | VN;                                          \
+        HP = VN | ~(D0 | VP);                                                              \
+        HN = D0 & VP;                                                                      \
+    } while (0)
+
 /* ---------------------------------------------------------------- short patterns */
 
 /*

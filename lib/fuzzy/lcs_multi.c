@@ -177,6 +177,18 @@ static hp_status group_close(hp__lcs_groups *G, hp__lcs_group *g, const uint32_t
     return HP_OK;
 }
 
+/* Closes a pending group into G (a no-op when it is empty) and empties it. */
+static hp_status close_pending(hp__lcs_groups *G, hp__lcs_group *pending, const uint32_t *data,
+                               const size_t *start, unsigned *distinct, uint64_t seen[4]) {
+    if (pending->n == 0) return HP_OK;
+    G->g[G->count] = *pending;
+    hp_status st = group_close(G, &G->g[G->count], data, start);
+    pending->n = 0;
+    *distinct = 0;
+    memset(seen, 0, 4 * sizeof *seen);
+    return st;
+}
+
 hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data,
                                const size_t *start, const size_t *len) {
     memset(G, 0, sizeof *G);
@@ -194,6 +206,7 @@ hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data
     unsigned distinct[2] = {0, 0}; /* distinct elements of a pending group */
     uint64_t seen[2][4];            /* which elements a pending group holds */
     memset(seen, 0, sizeof seen);
+    hp_status st = HP_OK;
     for (size_t j = 0; j < n; j++) {
         const uint32_t *s = data + start[j];
         bool ok = len[j] <= 64;
@@ -214,15 +227,8 @@ hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data
          * elements closes before it would overflow; only a nearly full group can reach
          * that, so groups still hold at least 4 choices */
         if (distinct[w] + fresh > 254) {
-            G->g[G->count] = *g;
-            hp_status st = group_close(G, &G->g[G->count], data, start);
-            if (st != HP_OK) {
-                hp__lcs_groups_release(G);
-                return st;
-            }
-            g->n = 0;
-            distinct[w] = 0;
-            memset(seen[w], 0, sizeof seen[w]);
+            st = close_pending(G, g, data, start, &distinct[w], seen[w]);
+            if (st != HP_OK) break;
             fresh = 0; /* in the new group, every element of this choice is new */
             for (int b = 0; b < 4; b++) fresh += (unsigned)__builtin_popcountll(mine[b]);
         }
@@ -232,27 +238,14 @@ hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data
         distinct[w] += fresh;
         for (int b = 0; b < 4; b++) seen[w][b] |= mine[b];
         if (g->n == (w == 0 ? 8u : 4u)) {
-            G->g[G->count] = *g;
-            hp_status st = group_close(G, &G->g[G->count], data, start);
-            if (st != HP_OK) {
-                hp__lcs_groups_release(G);
-                return st;
-            }
-            g->n = 0;
-            distinct[w] = 0;
-            memset(seen[w], 0, sizeof seen[w]);
+            st = close_pending(G, g, data, start, &distinct[w], seen[w]);
+            if (st != HP_OK) break;
         }
     }
-    for (int w = 0; w < 2; w++) {
-        if (!pending[w].n) continue;
-        G->g[G->count] = pending[w];
-        hp_status st = group_close(G, &G->g[G->count], data, start);
-        if (st != HP_OK) {
-            hp__lcs_groups_release(G);
-            return st;
-        }
-    }
-    return HP_OK;
+    for (int w = 0; w < 2 && st == HP_OK; w++)
+        st = close_pending(G, &pending[w], data, start, &distinct[w], seen[w]);
+    if (st != HP_OK) hp__lcs_groups_release(G);
+    return st;
 }
 
 void hp__lcs_groups_release(hp__lcs_groups *G) {

@@ -118,12 +118,6 @@ static size_t bounded_edits(const uint32_t *a, size_t la, const uint32_t *b, siz
  * b. VP/VN hold the vertical +1/-1 deltas of the current DP column; the distance is
  * tracked at row m. Stops once even a perfect rest of b could not bring it to max.
  */
-#define HYYRO_STEP(X, VP, VN, D0, HP, HN)                                                  \
-    do {                                                                                   \
-        D0 = ((((X) & VP) + VP) ^ VP) | (X) | VN;                                          \
-        HP = VN | ~(D0 | VP);                                                              \
-        HN = D0 & VP;                                                                      \
-    } while (0)
 
 static uint64_t hyyro_pm1(const hp__pm1 *pm, size_t m, const uint32_t *b, size_t n, uint64_t max) {
     uint64_t VP = ~(uint64_t)0, VN = 0, D0, HP, HN, last = (uint64_t)1 << (m - 1);

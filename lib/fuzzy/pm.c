@@ -153,13 +153,6 @@ bool hp__short16_ok(size_t m) {
 }
 
 #if HP_HAVE_X86_SIMD
-#define HYYRO16_STEP(X, VP, VN, D0, HP, HN)                                                \
-    do {                                                                                   \
-        D0 = ((((X) & VP) + VP) ^ VP) | (X) | VN;                                          \
-        HP = VN | ~(D0 | VP);                                                              \
-        HN = D0 & VP;                                                                      \
-    } while (0)
-
 /* The match word of element e in the pattern held by p0 (lanes 0-7) and p1 (8-15). */
 __attribute__((target("avx2"), always_inline)) static inline uint64_t
 match16(__m256i p0, __m256i p1, uint32_t e, uint64_t mask) {
@@ -182,7 +175,7 @@ __attribute__((target("avx2"))) uint64_t hp__lev_short16(const uint32_t *a, size
     uint64_t VP = ~(uint64_t)0, VN = 0, D0, HP, HN, dist = m;
     for (size_t j = 0; j < n; j++) {
         uint64_t X = match16(p0, p1, b[j], mask);
-        HYYRO16_STEP(X, VP, VN, D0, HP, HN);
+        HYYRO_STEP(X, VP, VN, D0, HP, HN);
         dist += (HP & last) != 0;
         dist -= (HN & last) != 0;
         if (dist > max && dist - max > n - 1 - j) return max + 1;
