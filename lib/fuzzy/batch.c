@@ -225,28 +225,32 @@ static bool length_can_pass(const hp_scorer *sc, size_t la, size_t lb, double cu
 
 /* ---------------------------------------------------------------- many at once */
 
-/* Short choices wait in a group per lane width (8 of <= 32 elements, 4 of <= 64) until
+/* Short choices wait in a group per lane width (16 of <= 16 elements, 8 of <= 32, 4 of
+ * <= 64) until
  * it is full, then hp__lcs_multi_run scores them together; scores land in
  * scores[slot]. Used for the LCS-based scorers when hp__lcs_multi_init accepted the
  * query (AVX2 on, query elements below 256). */
 typedef struct lane_group {
     int width;
     size_t cap, n;
-    const uint32_t *p[8];
-    size_t len[8];
-    size_t slot[8];
+    const uint32_t *p[16];
+    size_t len[16];
+    size_t slot[16];
 } lane_group;
 
 typedef struct multi {
     bool on;
     hp__lcs_multi m;
-    lane_group g[2];
+    lane_group g[3];
 } multi;
 
 static void multi_init(multi *mu, const hp_scorer *sc, const uint32_t *q, size_t qn) {
     mu->on = hp__scorer_from_lcs(sc) && hp__lcs_multi_init(&mu->m, q, qn);
-    mu->g[0].width = 32, mu->g[0].cap = 8, mu->g[0].n = 0;
-    mu->g[1].width = 64, mu->g[1].cap = 4, mu->g[1].n = 0;
+    for (int w = 0; w < 3; w++) {
+        mu->g[w].width = 16 << w;
+        mu->g[w].cap = (size_t)16 >> w;
+        mu->g[w].n = 0;
+    }
 }
 
 static void multi_release(multi *mu) {
@@ -257,10 +261,9 @@ static void multi_release(multi *mu) {
 static void group_flush(lane_group *g, const hp__lcs_multi *m, const hp_scorer *sc, double cutoff,
                         double *scores) {
     if (g->n == 0) return;
-    size_t lcs[8];
-    hp__lcs_multi_run(m, g->width, (const uint32_t *const *)g->p, g->len, g->n, lcs);
-    for (size_t l = 0; l < g->n; l++)
-        scores[g->slot[l]] = hp__score_from_lcs(sc, lcs[l], m->qn, g->len[l], cutoff);
+    double v[16];
+    hp__lcs_multi_run(m, g->width, (const uint32_t *const *)g->p, g->len, g->n, sc, cutoff, v);
+    for (size_t l = 0; l < g->n; l++) scores[g->slot[l]] = v[l];
     g->n = 0;
 }
 
@@ -269,7 +272,7 @@ static void group_flush(lane_group *g, const hp__lcs_multi *m, const hp_scorer *
 static bool multi_offer(multi *mu, const hp_scorer *sc, double cutoff, const uint32_t *p,
                         size_t len, size_t slot, double *scores) {
     if (!mu->on || len > 64) return false;
-    lane_group *g = &mu->g[len <= 32 ? 0 : 1];
+    lane_group *g = &mu->g[len <= 16 ? 0 : len <= 32 ? 1 : 2];
     g->p[g->n] = p;
     g->len[g->n] = len;
     g->slot[g->n] = slot;
@@ -279,8 +282,7 @@ static bool multi_offer(multi *mu, const hp_scorer *sc, double cutoff, const uin
 
 static void multi_flush(multi *mu, const hp_scorer *sc, double cutoff, double *scores) {
     if (!mu->on) return;
-    group_flush(&mu->g[0], &mu->m, sc, cutoff, scores);
-    group_flush(&mu->g[1], &mu->m, sc, cutoff, scores);
+    for (int w = 0; w < 3; w++) group_flush(&mu->g[w], &mu->m, sc, cutoff, scores);
 }
 
 /* ---------------------------------------------------------------- extract */
@@ -391,11 +393,9 @@ static void groups_range(void *ctx, size_t begin, size_t end) {
     const hp_fuzzy_query *q = job->query;
     for (size_t k = begin; k < end; k++) {
         const hp__lcs_group *g = &job->groups->g[k];
-        size_t lcs[8];
-        hp__lcs_groups_run(job->groups, k, q->q.p, q->q.n, lcs);
-        for (unsigned l = 0; l < g->n; l++)
-            job->pre[g->choice[l]] = hp__score_from_lcs(&q->scorer, lcs[l], q->q.n, g->len[l],
-                                                        job->cutoff);
+        double v[16];
+        hp__lcs_groups_scores(job->groups, k, q->q.p, q->q.n, &q->scorer, job->cutoff, v);
+        for (unsigned l = 0; l < g->n; l++) job->pre[g->choice[l]] = v[l];
     }
 }
 
@@ -597,6 +597,19 @@ static void store(void *out, int dtype, size_t i, double v) {
     }
 }
 
+/* n scores into out[at..at + n): the float types in a loop of their own (the compiler
+ * vectorises it), the integer ones through store. */
+static void store_row(void *out, int dtype, size_t at, const double *v, size_t n) {
+    if (dtype == HP_DTYPE_F64) {
+        memcpy((double *)out + at, v, n * sizeof *v);
+    } else if (dtype == HP_DTYPE_F32) {
+        float *o = (float *)out + at;
+        for (size_t j = 0; j < n; j++) o[j] = (float)v[j];
+    } else {
+        for (size_t j = 0; j < n; j++) store(out, dtype, at + j, v[j]);
+    }
+}
+
 typedef struct cdist_job {
     const hp_scorer *scorer;
     const arena *q, *c;
@@ -623,17 +636,15 @@ static hp_status cdist_row(cdist_job *job, size_t i, double *row) {
                        : hp__metric_prepare(&prep, job->scorer, q, qlen);
     const hp__lcs_groups *t = job->groups;
     for (size_t k = 0; t && k < t->count; k += 2) {
-        size_t lcs[2][8];
+        double v[2][16];
         size_t pair = k + 1 < t->count ? 2 : 1;
         if (pair == 2)
-            hp__lcs_groups_run2(t, k, q, qlen, lcs[0], lcs[1]);
+            hp__lcs_groups_scores2(t, k, q, qlen, job->scorer, job->cutoff, v[0], v[1]);
         else
-            hp__lcs_groups_run(t, k, q, qlen, lcs[0]);
+            hp__lcs_groups_scores(t, k, q, qlen, job->scorer, job->cutoff, v[0]);
         for (size_t h = 0; h < pair; h++) {
             const hp__lcs_group *g = &t->g[k + h];
-            for (unsigned l = 0; l < g->n; l++)
-                row[g->choice[l]] = hp__score_from_lcs(job->scorer, lcs[h][l], qlen, g->len[l],
-                                                       job->cutoff);
+            for (unsigned l = 0; l < g->n; l++) row[g->choice[l]] = v[h][l];
         }
     }
     for (size_t j = 0; j < n && st == HP_OK; j++) {
@@ -646,8 +657,7 @@ static hp_status cdist_row(cdist_job *job, size_t i, double *row) {
     multi_flush(&mu, job->scorer, job->cutoff, row);
     multi_release(&mu);
     hp__prep_free(prep);
-    if (st == HP_OK)
-        for (size_t j = 0; j < n; j++) store(job->out, job->dtype, i * job->stride + j, row[j]);
+    if (st == HP_OK) store_row(job->out, job->dtype, i * job->stride, row, n);
     return st;
 }
 
@@ -824,15 +834,14 @@ static void pairs_range(void *ctx, size_t begin, size_t end) {
                     if (k == last_group) continue;
                     last_group = k;
                     const hp__lcs_group *g = &job->groups->g[k];
-                    size_t lcs[8];
-                    hp__lcs_groups_run(job->groups, k, a, la, lcs);
+                    double v16[16];
+                    hp__lcs_groups_scores(job->groups, k, a, la, job->scorer, job->cutoff, v16);
                     for (unsigned l = 0; l < g->n && st == HP_OK; l++) {
                         size_t pos = g->choice[l];
                         if (pos <= p || (job->bounded &&
                                          !length_can_pass(job->scorer, la, g->len[l], job->cutoff)))
                             continue;
-                        double v = hp__score_from_lcs(job->scorer, lcs[l], la, g->len[l],
-                                                      job->cutoff);
+                        double v = v16[l];
                         if (passes(job->higher, v, job->cutoff) &&
                             !pair_push(buf, i, job->order[pos], v))
                             st = hp__fail(HP_ENOMEM, "no memory for the pairs found");

@@ -198,9 +198,11 @@ double hp__metric_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb
 /* ---------------------------------------------------------------- many LCS at once */
 
 /*
- * The LCS of one query against many short sequences at once (lcs_multi.c, AVX2): up to
- * 8 sequences of at most 32 elements, or 4 of at most 64, one per SIMD lane, with the
- * query streamed through them. Usable when the query's elements are all below 256.
+ * The LCS of one query against many short sequences at once (lcs_multi.c, AVX2): 16
+ * sequences of at most 16 elements, 8 of at most 32 or 4 of at most 64, one per SIMD
+ * lane of 16, 32 or 64 bits, with the query streamed through them. Usable when the
+ * query's elements are all below 256. Both forms return scores (hp__score_from_lcs of
+ * each lane's LCS; fuzz.ratio and QRatio computed four lanes at a time).
  */
 typedef struct hp__lcs_multi {
     const uint32_t *q;
@@ -213,21 +215,25 @@ typedef struct hp__lcs_multi {
 /* false (and nothing to release) when the query does not qualify or SIMD is off. */
 bool hp__lcs_multi_init(hp__lcs_multi *m, const uint32_t *q, size_t qn);
 void hp__lcs_multi_release(hp__lcs_multi *m);
-/* lcs[l] = LCS(query, c[l][0..len[l])) for l < n; n <= 8 with every len <= 32 (width
- * 32) or n <= 4 with every len <= 64 (width 64). */
+/* scores[l] = the score of the query against c[l][0..len[l]) for l < n, where n <=
+ * 256 / width and every len <= width (width 16, 32 or 64). */
 void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const *c,
-                       const size_t *len, size_t n, size_t *lcs);
-/* Fixed choices in SIMD groups (8 of <= 32 elements or 4 of <= 64, elements below 256),
- * each with one vector row per distinct element (map: element -> row, 0 = none; at
- * most 255 rows). Built once; any number of queries stream through (elements >= 256
- * match nothing). Choices not grouped (grouped[j] == 0) are scored one by one. */
+                       const size_t *len, size_t n, const hp_scorer *sc, double cutoff,
+                       double *scores);
+/* Fixed choices in SIMD groups (16 of <= 16 elements, 8 of <= 32 or 4 of <= 64,
+ * elements below 256), each with one vector row per distinct element (map: element ->
+ * row, 0 = none; at most 255 rows). Built once; any number of queries stream through
+ * (elements >= 256 match nothing). Choices not grouped (grouped[j] == 0) are scored one
+ * by one. */
 typedef struct hp__lcs_group {
     int width;
     unsigned n;
     uint16_t rows;
-    size_t choice[8];
-    size_t len[8];
-    size_t row_off; /* bytes into hp__lcs_groups.rows */
+    size_t choice[16];
+    size_t len[16];
+    double lend[16];         /* len as doubles (0 past n), for the vector scoring */
+    unsigned char mask[32];  /* lane l: its low len[l] bits */
+    size_t row_off;          /* bytes into hp__lcs_groups.rows */
     uint8_t map[256];
 } hp__lcs_group;
 
@@ -243,11 +249,12 @@ bool hp__lcs_groups_usable(void);
 hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data,
                                const size_t *start, const size_t *len);
 void hp__lcs_groups_release(hp__lcs_groups *G);
-/* lcs[l] for the choices of group k; _run2 does groups k and k + 1 in one pass. */
-void hp__lcs_groups_run(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
-                        size_t *lcs);
-void hp__lcs_groups_run2(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
-                         size_t *lcs0, size_t *lcs1);
+/* out[l]: the score of the query against choice l of group k (l < G->g[k].n);
+ * _scores2 does groups k and k + 1 in one pass. */
+void hp__lcs_groups_scores(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
+                           const hp_scorer *sc, double cutoff, double *out);
+void hp__lcs_groups_scores2(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
+                            const hp_scorer *sc, double cutoff, double *out0, double *out1);
 /* true for the scorers whose score is a function of the LCS and the lengths. */
 bool hp__scorer_from_lcs(const hp_scorer *sc);
 double hp__score_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff);

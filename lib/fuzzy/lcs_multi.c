@@ -18,6 +18,7 @@
  * map) and every query just streams through them: a few vector instructions per query
  * element for 4-8 pairs. RapidFuzz's cdist works the same way.
  */
+#include <math.h>
 #include <string.h>
 
 #include "fuzzy_internal.h"
@@ -59,31 +60,32 @@ void hp__lcs_multi_release(hp__lcs_multi *m) {
     m->qidx = NULL;
 }
 
-/* Lane l's LCS from the final S, stored as 8 uint32 lanes (width 32) or 4 uint64 lanes:
- * the zero bits among the first len[l] (popcount without the popcnt instruction, which
- * the baseline ISA lacks; few bits are set). */
-static void lane_counts(const void *S, int width, const size_t *len, size_t n, size_t *lcs) {
+/* Lane l's mask: its low len[l] bits set, in lanes of width bits (lanes >= n zero). */
+static void fill_mask(unsigned char mask[32], int width, const size_t *len, size_t n) {
+    memset(mask, 0, 32);
     for (size_t l = 0; l < n; l++) {
-        uint64_t z;
-        if (width == 32) {
-            uint32_t v = ((const uint32_t *)S)[l];
-            z = (uint32_t)~v & (len[l] >= 32 ? ~(uint32_t)0 : ((uint32_t)1 << len[l]) - 1);
+        uint64_t v = len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len[l]) - 1;
+        if (width == 16) {
+            uint16_t w = (uint16_t)v;
+            memcpy(mask + 2 * l, &w, 2);
+        } else if (width == 32) {
+            uint32_t w = (uint32_t)v;
+            memcpy(mask + 4 * l, &w, 4);
         } else {
-            uint64_t v = ((const uint64_t *)S)[l];
-            z = ~v & (len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len[l]) - 1);
+            memcpy(mask + 8 * l, &v, 8);
         }
-        size_t count = 0;
-        for (; z; z &= z - 1) count++;
-        lcs[l] = count;
     }
 }
 
 /* Sets bit i of lane l in row r of a table of 32-byte rows. */
 static inline void set_bit(unsigned char *tab, int width, size_t r, size_t l, size_t i) {
-    if (width == 32)
-        ((uint32_t *)(void *)(tab + r * 32))[l] |= (uint32_t)1 << i;
+    unsigned char *row = tab + r * 32;
+    if (width == 16)
+        ((uint16_t *)(void *)row)[l] |= (uint16_t)(1u << i);
+    else if (width == 32)
+        ((uint32_t *)(void *)row)[l] |= (uint32_t)1 << i;
     else
-        ((uint64_t *)(void *)(tab + r * 32))[l] |= (uint64_t)1 << i;
+        ((uint64_t *)(void *)row)[l] |= (uint64_t)1 << i;
 }
 
 #if HP_HAVE_X86_SIMD
@@ -91,13 +93,79 @@ static inline void set_bit(unsigned char *tab, int width, size_t r, size_t l, si
 __attribute__((target("avx2"), always_inline)) static inline __m256i step(__m256i S, __m256i M,
                                                                           int width) {
     __m256i u = _mm256_and_si256(S, M);
-    return width == 32 ? _mm256_or_si256(_mm256_add_epi32(S, u), _mm256_sub_epi32(S, u))
-                       : _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
+    if (width == 16)
+        return _mm256_or_si256(_mm256_add_epi16(S, u), _mm256_sub_epi16(S, u));
+    if (width == 32)
+        return _mm256_or_si256(_mm256_add_epi32(S, u), _mm256_sub_epi32(S, u));
+    return _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
+}
+
+/* Each lane's LCS from the final S: the zero bits among its first len bits (mask), as
+ * cnt[l] for every lane of the width (16, 8 or 4 lanes). A nibble-table popcount summed
+ * within the lanes, all in vector registers. */
+__attribute__((target("avx2"), always_inline)) static inline void
+lane_counts(__m256i S, const unsigned char mask[32], int width, uint32_t cnt[16]) {
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1,
+                                         2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    __m256i x = _mm256_andnot_si256(S, _mm256_loadu_si256((const __m256i *)(const void *)mask));
+    __m256i c8 = _mm256_add_epi8(_mm256_shuffle_epi8(lut, _mm256_and_si256(x, nib)),
+                                 _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4),
+                                                                           nib)));
+    if (width == 64) {
+        __m256i c = _mm256_sad_epu8(c8, _mm256_setzero_si256()); /* 4 x u64 */
+        c = _mm256_permutevar8x32_epi32(c, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+        _mm_storeu_si128((__m128i *)(void *)cnt, _mm256_castsi256_si128(c));
+        return;
+    }
+    __m256i c16 = _mm256_maddubs_epi16(c8, _mm256_set1_epi8(1)); /* 16 x u16 */
+    if (width == 32) {
+        _mm256_storeu_si256((__m256i *)(void *)cnt, _mm256_madd_epi16(c16, _mm256_set1_epi16(1)));
+        return;
+    }
+    _mm256_storeu_si256((__m256i *)(void *)cnt,
+                        _mm256_cvtepu16_epi32(_mm256_castsi256_si128(c16)));
+    _mm256_storeu_si256((__m256i *)(void *)(cnt + 8),
+                        _mm256_cvtepu16_epi32(_mm256_extracti128_si256(c16, 1)));
+}
+
+/* Scores of n lanes from their LCS: fuzz.ratio and QRatio four lanes at a time, with
+ * the operations (and so the roundings) of hp__fuzz_ratio_from_lcs; the other scorers
+ * lane by lane through hp__score_from_lcs. len[l] is lane l's length, lend the same as
+ * doubles (at least n rounded up to 4 entries). */
+__attribute__((target("avx2"), always_inline)) static inline void
+lane_scores(const hp_scorer *sc, const uint32_t *cnt, const size_t *len, const double *lend,
+            size_t n, size_t qn, double cutoff, double *out) {
+    bool fuzz = sc->kind == HP_SCORER_FUZZ;
+    if (!fuzz) {
+        for (size_t l = 0; l < n; l++) out[l] = hp__score_from_lcs(sc, cnt[l], qn, len[l], cutoff);
+        return;
+    }
+    if (isnan(cutoff) || cutoff < 0) cutoff = 0;
+    bool qratio = sc->id == HP_FUZZ_QRATIO;
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0),
+                  hundred = _mm256_set1_pd(100.0), cut = _mm256_set1_pd(cutoff / 100),
+                  q = _mm256_set1_pd((double)qn);
+    for (size_t l = 0; l < n; l += 4) {
+        __m256d lcs = _mm256_cvtepi32_pd(_mm_loadu_si128((const __m128i *)(const void *)(cnt + l)));
+        __m256d lb = _mm256_loadu_pd(lend + l);
+        __m256d lensum = _mm256_add_pd(q, lb);
+        __m256d dist = _mm256_sub_pd(lensum, _mm256_add_pd(lcs, lcs));
+        __m256d nonzero = _mm256_cmp_pd(lensum, zero, _CMP_NEQ_OQ);
+        __m256d nd = _mm256_and_pd(_mm256_div_pd(dist, lensum), nonzero);
+        __m256d ns = _mm256_sub_pd(one, nd);
+        __m256d keep = _mm256_cmp_pd(ns, cut, _CMP_GE_OQ);
+        if (qratio)
+            keep = _mm256_and_pd(keep, _mm256_cmp_pd(_mm256_min_pd(q, lb), zero, _CMP_NEQ_OQ));
+        _Alignas(32) double v[4];
+        _mm256_store_pd(v, _mm256_and_pd(_mm256_mul_pd(ns, hundred), keep));
+        for (size_t h = 0; h < 4 && l + h < n; h++) out[l + h] = v[h];
+    }
 }
 
 __attribute__((target("avx2"), always_inline)) static inline void
 run_body(const hp__lcs_multi *m, int width, const uint32_t *const *c, const size_t *len, size_t n,
-         size_t *lcs) {
+         const hp_scorer *sc, double cutoff, double *scores) {
     _Alignas(32) unsigned char tab[256 * 32];
     memset(tab, 0, m->rows * 32);
     /* elements not in the query land in row 0, which the stream never reads */
@@ -110,29 +178,34 @@ run_body(const hp__lcs_multi *m, int width, const uint32_t *const *c, const size
     for (size_t j = 0; j < m->qn; j++)
         S = step(S, _mm256_load_si256((const __m256i *)(const void *)(tab + m->qidx[j] * 32)),
                  width);
-    _Alignas(32) uint64_t out[4];
-    _mm256_store_si256((__m256i *)(void *)out, S);
-    lane_counts(out, width, len, n, lcs);
+    unsigned char mask[32];
+    fill_mask(mask, width, len, n);
+    uint32_t cnt[16];
+    double lend[16];
+    lane_counts(S, mask, width, cnt);
+    for (size_t l = 0; l < 16; l++) lend[l] = l < n ? (double)len[l] : 0.0;
+    lane_scores(sc, cnt, len, lend, n, m->qn, cutoff, scores);
 }
 
-__attribute__((target("avx2"))) static void run_32(const hp__lcs_multi *m,
-                                                   const uint32_t *const *c, const size_t *len,
-                                                   size_t n, size_t *lcs) {
-    run_body(m, 32, c, len, n, lcs);
-}
-__attribute__((target("avx2"))) static void run_64(const hp__lcs_multi *m,
-                                                   const uint32_t *const *c, const size_t *len,
-                                                   size_t n, size_t *lcs) {
-    run_body(m, 64, c, len, n, lcs);
-}
+#define HP__RUN(w)                                                                                 \
+    __attribute__((target("avx2"))) static void run_##w(                                           \
+        const hp__lcs_multi *m, const uint32_t *const *c, const size_t *len, size_t n,             \
+        const hp_scorer *sc, double cutoff, double *scores) {                                      \
+        run_body(m, w, c, len, n, sc, cutoff, scores);                                             \
+    }
+HP__RUN(16)
+HP__RUN(32)
+HP__RUN(64)
+#undef HP__RUN
 #endif
 
 void hp__lcs_multi_run(const hp__lcs_multi *m, int width, const uint32_t *const *c,
-                       const size_t *len, size_t n, size_t *lcs) {
+                       const size_t *len, size_t n, const hp_scorer *sc, double cutoff,
+                       double *scores) {
 #if HP_HAVE_X86_SIMD
-    (width == 32 ? run_32 : run_64)(m, c, len, n, lcs);
+    (width == 16 ? run_16 : width == 32 ? run_32 : run_64)(m, c, len, n, sc, cutoff, scores);
 #else
-    (void)m, (void)width, (void)c, (void)len, (void)n, (void)lcs;
+    (void)m, (void)width, (void)c, (void)len, (void)n, (void)sc, (void)cutoff, (void)scores;
 #endif
 }
 
@@ -173,6 +246,8 @@ static hp_status group_close(hp__lcs_groups *G, hp__lcs_group *g, const uint32_t
         }
     G->rows_used += (size_t)rows * 32;
     g->rows = (uint16_t)rows;
+    fill_mask(g->mask, g->width, g->len, g->n);
+    for (unsigned l = 0; l < 16; l++) g->lend[l] = l < g->n ? (double)g->len[l] : 0.0;
     G->count++;
     return HP_OK;
 }
@@ -193,18 +268,19 @@ hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data
                                const size_t *start, const size_t *len) {
     memset(G, 0, sizeof *G);
     G->grouped = hp__malloc(n ? n : 1);
-    G->g = hp__malloc((n / 4 + 2) * sizeof *G->g);
+    G->g = hp__malloc((n / 4 + 4) * sizeof *G->g);
     if (!G->grouped || !G->g) {
         hp__lcs_groups_release(G);
         return hp__fail(HP_ENOMEM, "no memory for the choices' match tables");
     }
-    /* pending groups live at the end of G->g until closed into place */
-    hp__lcs_group pending[2];
+    /* one pending group per lane width: 16 choices of <= 16 elements, 8 of <= 32, 4 of
+     * <= 64 */
+    static const int widths[3] = {16, 32, 64};
+    hp__lcs_group pending[3];
     memset(pending, 0, sizeof pending);
-    pending[0].width = 32;
-    pending[1].width = 64;
-    unsigned distinct[2] = {0, 0}; /* distinct elements of a pending group */
-    uint64_t seen[2][4];            /* which elements a pending group holds */
+    for (int w = 0; w < 3; w++) pending[w].width = widths[w];
+    unsigned distinct[3] = {0, 0, 0}; /* distinct elements of a pending group */
+    uint64_t seen[3][4];               /* which elements a pending group holds */
     memset(seen, 0, sizeof seen);
     hp_status st = HP_OK;
     for (size_t j = 0; j < n; j++) {
@@ -213,7 +289,7 @@ hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data
         for (size_t i = 0; ok && i < len[j]; i++) ok = s[i] < 256;
         G->grouped[j] = ok;
         if (!ok) continue;
-        int w = len[j] <= 32 ? 0 : 1;
+        int w = len[j] <= 16 ? 0 : len[j] <= 32 ? 1 : 2;
         hp__lcs_group *g = &pending[w];
         unsigned fresh = 0;
         uint64_t mine[4] = {0, 0, 0, 0};
@@ -237,12 +313,12 @@ hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data
         g->n++;
         distinct[w] += fresh;
         for (int b = 0; b < 4; b++) seen[w][b] |= mine[b];
-        if (g->n == (w == 0 ? 8u : 4u)) {
+        if (g->n == 256u / (unsigned)g->width) {
             st = close_pending(G, g, data, start, &distinct[w], seen[w]);
             if (st != HP_OK) break;
         }
     }
-    for (int w = 0; w < 2 && st == HP_OK; w++)
+    for (int w = 0; w < 3 && st == HP_OK; w++)
         st = close_pending(G, &pending[w], data, start, &distinct[w], seen[w]);
     if (st != HP_OK) hp__lcs_groups_release(G);
     return st;
@@ -266,7 +342,7 @@ row_of(const hp__lcs_group *g, const unsigned char *rows, uint32_t e) {
  * of a group is all zero: elements the group lacks leave S as it is. */
 __attribute__((target("avx2"), always_inline)) static inline void
 group_run_body(const hp__lcs_groups *G, size_t k, int two, int width, const uint32_t *q, size_t qn,
-               size_t *lcs0, size_t *lcs1) {
+               const hp_scorer *sc, double cutoff, double *out0, double *out1) {
     const hp__lcs_group *g0 = &G->g[k], *g1 = &G->g[k + (two ? 1 : 0)];
     const unsigned char *r0 = G->rows + g0->row_off, *r1 = G->rows + g1->row_off;
     __m256i S0 = _mm256_set1_epi32(-1), S1 = S0;
@@ -275,64 +351,64 @@ group_run_body(const hp__lcs_groups *G, size_t k, int two, int width, const uint
         S0 = step(S0, row_of(g0, r0, q[j]), width);
         if (two) S1 = step(S1, row_of(g1, r1, q[j]), width);
     }
-    _Alignas(32) uint64_t out[2][4];
-    _mm256_store_si256((__m256i *)(void *)out[0], S0);
-    lane_counts(out[0], width, g0->len, g0->n, lcs0);
+    uint32_t cnt[16];
+    lane_counts(S0, g0->mask, width, cnt);
+    lane_scores(sc, cnt, g0->len, g0->lend, g0->n, qn, cutoff, out0);
     if (two) {
-        _mm256_store_si256((__m256i *)(void *)out[1], S1);
-        lane_counts(out[1], width, g1->len, g1->n, lcs1);
+        lane_counts(S1, g1->mask, width, cnt);
+        lane_scores(sc, cnt, g1->len, g1->lend, g1->n, qn, cutoff, out1);
     }
 }
 
 /* The body with its branches resolved at compile time, one copy per case. */
-__attribute__((target("avx2"))) static void group_run_32_1(const hp__lcs_groups *G, size_t k,
-                                                           const uint32_t *q, size_t qn,
-                                                           size_t *a, size_t *b) {
-    group_run_body(G, k, 0, 32, q, qn, a, b);
-}
-__attribute__((target("avx2"))) static void group_run_32_2(const hp__lcs_groups *G, size_t k,
-                                                           const uint32_t *q, size_t qn,
-                                                           size_t *a, size_t *b) {
-    group_run_body(G, k, 1, 32, q, qn, a, b);
-}
-__attribute__((target("avx2"))) static void group_run_64_1(const hp__lcs_groups *G, size_t k,
-                                                           const uint32_t *q, size_t qn,
-                                                           size_t *a, size_t *b) {
-    group_run_body(G, k, 0, 64, q, qn, a, b);
-}
-__attribute__((target("avx2"))) static void group_run_64_2(const hp__lcs_groups *G, size_t k,
-                                                           const uint32_t *q, size_t qn,
-                                                           size_t *a, size_t *b) {
-    group_run_body(G, k, 1, 64, q, qn, a, b);
-}
+#define HP__GROUP_RUN(w, two)                                                                      \
+    __attribute__((target("avx2"))) static void group_run_##w##_##two(                             \
+        const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn, const hp_scorer *sc,      \
+        double cutoff, double *a, double *b) {                                                     \
+        group_run_body(G, k, two - 1, w, q, qn, sc, cutoff, a, b);                                 \
+    }
+HP__GROUP_RUN(16, 1)
+HP__GROUP_RUN(16, 2)
+HP__GROUP_RUN(32, 1)
+HP__GROUP_RUN(32, 2)
+HP__GROUP_RUN(64, 1)
+HP__GROUP_RUN(64, 2)
+#undef HP__GROUP_RUN
 
 static void group_run(const hp__lcs_groups *G, size_t k, int two, const uint32_t *q, size_t qn,
-                      size_t *lcs0, size_t *lcs1) {
-    if (G->g[k].width == 32)
-        (two ? group_run_32_2 : group_run_32_1)(G, k, q, qn, lcs0, lcs1);
-    else
-        (two ? group_run_64_2 : group_run_64_1)(G, k, q, qn, lcs0, lcs1);
+                      const hp_scorer *sc, double cutoff, double *out0, double *out1) {
+    switch (G->g[k].width) {
+    case 16:
+        (two ? group_run_16_2 : group_run_16_1)(G, k, q, qn, sc, cutoff, out0, out1);
+        break;
+    case 32:
+        (two ? group_run_32_2 : group_run_32_1)(G, k, q, qn, sc, cutoff, out0, out1);
+        break;
+    default:
+        (two ? group_run_64_2 : group_run_64_1)(G, k, q, qn, sc, cutoff, out0, out1);
+        break;
+    }
 }
 #endif
 
-void hp__lcs_groups_run2(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
-                         size_t *lcs0, size_t *lcs1) {
+void hp__lcs_groups_scores2(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
+                            const hp_scorer *sc, double cutoff, double *out0, double *out1) {
 #if HP_HAVE_X86_SIMD
     if (G->g[k].width == G->g[k + 1].width) {
-        group_run(G, k, 1, q, qn, lcs0, lcs1);
+        group_run(G, k, 1, q, qn, sc, cutoff, out0, out1);
         return;
     }
 #endif
-    hp__lcs_groups_run(G, k, q, qn, lcs0);
-    hp__lcs_groups_run(G, k + 1, q, qn, lcs1);
+    hp__lcs_groups_scores(G, k, q, qn, sc, cutoff, out0);
+    hp__lcs_groups_scores(G, k + 1, q, qn, sc, cutoff, out1);
 }
 
-void hp__lcs_groups_run(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
-                        size_t *lcs) {
+void hp__lcs_groups_scores(const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn,
+                           const hp_scorer *sc, double cutoff, double *out) {
 #if HP_HAVE_X86_SIMD
-    group_run(G, k, 0, q, qn, lcs, NULL);
+    group_run(G, k, 0, q, qn, sc, cutoff, out, NULL);
 #else
-    (void)G, (void)k, (void)q, (void)qn, (void)lcs;
+    (void)G, (void)k, (void)q, (void)qn, (void)sc, (void)cutoff, (void)out;
 #endif
 }
 
