@@ -107,17 +107,13 @@ static PyObject *fuzzy_score(PyObject *self, PyObject *const *args, Py_ssize_t n
 
 /* vec_score(metric: int, a, b) -> float | NotImplemented
  * Two 1-D C-contiguous buffers of the same format ('f', 'd' or 'b') and length >= 1. */
-static PyObject *vec_score(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    (void)self;
-    if (nargs != 3 || !PyLong_CheckExact(args[0])) Py_RETURN_NOTIMPLEMENTED;
-    long metric = PyLong_AsLong(args[0]);
-    if (metric == -1 && PyErr_Occurred()) return NULL;
+static PyObject *vec_pair(long metric, PyObject *a, PyObject *b) {
     Py_buffer va, vb;
-    if (PyObject_GetBuffer(args[1], &va, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+    if (PyObject_GetBuffer(a, &va, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
         PyErr_Clear();
         Py_RETURN_NOTIMPLEMENTED;
     }
-    if (PyObject_GetBuffer(args[2], &vb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+    if (PyObject_GetBuffer(b, &vb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
         PyErr_Clear();
         PyBuffer_Release(&va);
         Py_RETURN_NOTIMPLEMENTED;
@@ -148,6 +144,14 @@ static PyObject *vec_score(PyObject *self, PyObject *const *args, Py_ssize_t nar
     PyBuffer_Release(&va);
     PyBuffer_Release(&vb);
     return result;
+}
+
+static PyObject *vec_score(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3 || !PyLong_CheckExact(args[0])) Py_RETURN_NOTIMPLEMENTED;
+    long metric = PyLong_AsLong(args[0]);
+    if (metric == -1 && PyErr_Occurred()) return NULL;
+    return vec_pair(metric, args[1], args[2]);
 }
 
 typedef hp_status (*ucs_fn)(void *out, size_t capacity, size_t out_width, size_t *out_len,
@@ -234,9 +238,11 @@ static PyObject *case_map(PyObject *self, PyObject *const *args, Py_ssize_t narg
 
 /*
  * A callable standing in for one public scorer function (hotpath.fuzz.ratio,
- * hotpath.distance.Levenshtein.distance, ...): a call with exactly two positional
- * str/bytes arguments and no keywords is scored here directly; every other call is
- * passed unchanged to `fallback`, the Python implementation with the full RapidFuzz
+ * hotpath.distance.Levenshtein.distance, ...) or one vector pair function
+ * (hotpath.compute.cosine, dot, ...): a call with exactly two positional arguments and
+ * no keywords is scored here directly (str/bytes for a scorer, two 1-D buffers of one
+ * format for a vector function); every other call, and every pair the fast path
+ * declines, is passed unchanged to `fallback`, the Python implementation with the full
  * signature. The Python frame of a wrapper costs as much as the whole call of a short
  * pair (~150 ns here), so the common call must not have one. Instances take attributes
  * (__name__, __doc__, __wrapped__, the scorer description process uses).
@@ -244,7 +250,8 @@ static PyObject *case_map(PyObject *self, PyObject *const *args, Py_ssize_t narg
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
-    PyObject *raw;      /* bytes: the hp_scorer */
+    PyObject *raw;      /* bytes: the hp_scorer; NULL for a vector function */
+    long metric;        /* a vector function's hp_vec_metric */
     PyObject *fallback; /* the Python function */
     PyObject *dict;
 } scorer_object;
@@ -253,7 +260,11 @@ static PyObject *scorer_vectorcall(PyObject *callable, PyObject *const *args, si
                                    PyObject *kwnames) {
     scorer_object *self = (scorer_object *)callable;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (nargs == 2 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
+    if (nargs == 2 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0) && self->raw == NULL) {
+        PyObject *r = vec_pair(self->metric, args[0], args[1]);
+        if (r != Py_NotImplemented) return r;
+        Py_DECREF(r);
+    } else if (nargs == 2 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
         PyObject *call[4] = {self->raw, args[0], args[1], NULL};
         PyObject *nan = PyFloat_FromDouble(Py_NAN);
         if (nan == NULL) return NULL;
@@ -311,6 +322,27 @@ static PyObject *make_scorer(PyObject *self, PyObject *const *args, Py_ssize_t n
     obj->vectorcall = scorer_vectorcall;
     Py_INCREF(args[0]);
     obj->raw = args[0];
+    obj->metric = 0;
+    Py_INCREF(args[1]);
+    obj->fallback = args[1];
+    obj->dict = NULL;
+    return (PyObject *)obj;
+}
+
+/* vec_function(metric: int, fallback: callable) -> Scorer, for a vector pair function */
+static PyObject *make_vec_function(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    long metric = nargs == 2 && PyLong_CheckExact(args[0]) ? PyLong_AsLong(args[0]) : -1;
+    if (metric < 0 || !PyCallable_Check(args[1])) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "vec_function(metric: int >= 0, fallback: callable)");
+        return NULL;
+    }
+    scorer_object *obj = PyObject_New(scorer_object, &scorer_type);
+    if (obj == NULL) return NULL;
+    obj->vectorcall = scorer_vectorcall;
+    obj->raw = NULL;
+    obj->metric = metric;
     Py_INCREF(args[1]);
     obj->fallback = args[1];
     obj->dict = NULL;
@@ -331,6 +363,8 @@ static PyObject *set_error_hook(PyObject *self, PyObject *hook) {
 static PyMethodDef methods[] = {
     {"fuzzy_score", (PyCFunction)(void (*)(void))fuzzy_score, METH_FASTCALL,
      "fuzzy_score(scorer, s1, s2, cutoff) -> float, or NotImplemented for other types"},
+    {"vec_function", (PyCFunction)(void (*)(void))make_vec_function, METH_FASTCALL,
+     "vec_function(metric, fallback) -> a C callable for one vector pair function"},
     {"vec_score", (PyCFunction)(void (*)(void))vec_score, METH_FASTCALL,
      "vec_score(metric, a, b) -> float, or NotImplemented for other buffers"},
     {"case_map", (PyCFunction)(void (*)(void))case_map, METH_FASTCALL,

@@ -134,3 +134,30 @@ def test_public_scorers_are_c_callables_with_the_python_signature():
     with pytest.raises(TypeError):
         fuzz.ratio("a", "b", weights=(1, 1, 1))
     assert process.extractOne("abc", ["abd", "abc"], scorer=Levenshtein.distance) == ("abc", 0, 1)
+
+
+def test_public_vector_functions_are_c_callables_with_python_fallback():
+    import inspect
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(37).astype(np.float32)
+    y = rng.standard_normal(37).astype(np.float32)
+    m = rng.standard_normal((3, 37)).astype(np.float32)
+    for name, metric in (("dot", 0), ("cosine", 1), ("sqeuclidean", 3), ("euclidean", 4)):
+        fn = getattr(compute, name)
+        if _fuzzy.FAST is not None:
+            assert type(fn).__name__ == "Scorer" and fn.__wrapped__ is not None
+            # the C route and the Python implementation give the same float
+            assert fn(x, y) == fn.__wrapped__(x, y) == FAST.vec_score(metric, x, y)
+        assert fn.__name__ == name and name in repr(fn)
+        assert list(inspect.signature(fn).parameters) == ["a", "b"]
+        # calls the fast path declines reach the Python implementation
+        assert fn(a=x, b=y) == fn(x, y)
+        rows = fn(x, m)  # 2-D b: one value per row
+        assert len(rows) == 3 and rows[1] == fn(x, m[1].copy())
+        with pytest.raises(ValueError, match="dimensions differ"):
+            fn(x, y[:5])
+        with pytest.raises(TypeError):
+            fn([1.0, 2.0], [1.0, 2.0])
+        with pytest.raises(TypeError):
+            fn(x)

@@ -127,7 +127,6 @@ def _arg(m: _Matrix) -> Any:
     return _backend.typed_arg(m.obj, _TYPES[m.fmt][1]) if m.rows else _backend.NULL
 
 
-_fast_vec = _fuzzy.FAST.vec_score if _fuzzy.FAST is not None else None
 _M_DOT, _M_COSINE = METRICS["dot"], METRICS["cosine"]
 _M_SQEUCLIDEAN, _M_EUCLIDEAN = METRICS["sqeuclidean"], METRICS["euclidean"]
 
@@ -228,23 +227,30 @@ def _normalize_call(x: Any) -> Tuple[int, Any]:
 
 
 def _pair(a: Any, b: Any, metric: int) -> Any:
-    if _fast_vec is not None:  # CPython fast path for two plain 1-D vectors (see _fast.c)
-        r = _fast_vec(metric, a, b)
-        if r is not NotImplemented:
-            return r
     status, value = _pair_call(a, b, metric)
     check(status)
     return value
+
+
+def _public(metric: int, fn: Any) -> Any:
+    """The public form of a pair function: with the CPython fast path, a C callable
+    (hotpath._fast.Scorer, see _fast.c) that scores ``f(a, b)`` for two plain 1-D vectors
+    itself, without a Python frame (one pair is mostly call cost), and hands every other
+    call to fn; without it, fn."""
+    if _fuzzy.FAST is None:
+        return fn
+    obj = _fuzzy.FAST.vec_function(metric, fn)
+    obj.__name__ = obj.__qualname__ = fn.__name__
+    obj.__module__ = fn.__module__
+    obj.__doc__ = fn.__doc__
+    obj.__wrapped__ = fn  # inspect.signature follows it
+    return obj
 
 
 def dot(a: Any, b: Any) -> Any:
     """Dot product of vector a with vector b (a float), or with each row of the 2-D b (one
     value per row). f32 sums are blocked (float lanes of at most 64 products, then
     double): error <= 3.9e-6 * sum|a_i*b_i|; int8 is exact."""
-    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
-        r = _fast_vec(_M_DOT, a, b)
-        if r is not NotImplemented:
-            return r
     return _pair(a, b, _M_DOT)
 
 
@@ -252,30 +258,24 @@ def cosine(a: Any, b: Any) -> Any:
     """Cosine similarity dot/(|a||b|) in [-1, 1] — a similarity, not SciPy's cosine
     distance (that is ``cdist(..., metric="cosine_distance")`` or ``1 - cosine``). NaN
     when either vector is all zeros. b may be 2-D (one value per row)."""
-    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
-        r = _fast_vec(_M_COSINE, a, b)
-        if r is not NotImplemented:
-            return r
     return _pair(a, b, _M_COSINE)
 
 
 def sqeuclidean(a: Any, b: Any) -> Any:
     """Squared Euclidean distance sum((a-b)**2), computed from differences (no
     cancellation for near neighbours). b may be 2-D (one value per row)."""
-    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
-        r = _fast_vec(_M_SQEUCLIDEAN, a, b)
-        if r is not NotImplemented:
-            return r
     return _pair(a, b, _M_SQEUCLIDEAN)
 
 
 def euclidean(a: Any, b: Any) -> Any:
     """Euclidean distance sqrt(sum((a-b)**2)). b may be 2-D (one value per row)."""
-    if _fast_vec is not None:  # the CPython fast path, inline: one pair is mostly call cost
-        r = _fast_vec(_M_EUCLIDEAN, a, b)
-        if r is not NotImplemented:
-            return r
     return _pair(a, b, _M_EUCLIDEAN)
+
+
+dot = _public(_M_DOT, dot)
+cosine = _public(_M_COSINE, cosine)
+sqeuclidean = _public(_M_SQEUCLIDEAN, sqeuclidean)
+euclidean = _public(_M_EUCLIDEAN, euclidean)
 
 
 def normalize(x: Any) -> Any:
