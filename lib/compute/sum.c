@@ -82,26 +82,30 @@ enum { VLANES = 16 }; /* four AVX2 vectors of four doubles */
 
 /* The same Sum2 with 16 lanes in four ymm registers each for s and c: the four
  * independent add chains hide the FP-add latency, so the loop runs at the add throughput
- * (7 adds per vector of 4 elements) instead of one TwoSum latency per element. No FMA and
- * no reassociation: every operation is the scalar TwoSum, lane by lane. The plain sum is
+ * (7 adds per vector of 4 elements) instead of one TwoSum latency per element. No
+ * contraction and no reassociation: every operation is the scalar TwoSum, lane by lane.
+ * Three of the seven adds are written as fma(x, 1.0, +-y): x*1 is exact, so that is one
+ * rounding of x +- y, bit for bit the add, but it issues on the FMA units, which cores
+ * with separate add and FMA units (AMD Zen) leave idle otherwise — the loop then keeps
+ * pace with memory instead of the add units. The plain sum is
  * not kept: any infinity or NaN among the inputs makes the compensated result NaN, which
  * sends the caller to its non-finite path anyway, so *naive is the result itself. The
  * scaled (x/2) pass is a separate instantiation, keeping the multiply out of the
  * common loop. */
-__attribute__((target("avx2"), always_inline)) static inline double
+__attribute__((target("avx2,fma"), always_inline)) static inline double
 sum2_avx2_body(const hp__u_f64 *x, size_t n, double scale, bool scaled, double *naive,
                double pair[2]) {
     __m256d s[4], c[4];
-    const __m256d k = _mm256_set1_pd(scale);
+    const __m256d k = _mm256_set1_pd(scale), one = _mm256_set1_pd(1.0);
     for (int j = 0; j < 4; j++) s[j] = c[j] = _mm256_setzero_pd();
     size_t i = 0;
     for (; i + VLANES <= n; i += VLANES) {
         for (int j = 0; j < 4; j++) {
             __m256d v = _mm256_loadu_pd(x + i + 4 * j);
             if (scaled) v = _mm256_mul_pd(v, k);
-            __m256d t = _mm256_add_pd(s[j], v);
-            __m256d bv = _mm256_sub_pd(t, s[j]);
-            __m256d e = _mm256_add_pd(_mm256_sub_pd(s[j], _mm256_sub_pd(t, bv)),
+            __m256d t = _mm256_fmadd_pd(v, one, s[j]);    /* s + v */
+            __m256d bv = _mm256_fmsub_pd(t, one, s[j]);   /* t - s */
+            __m256d e = _mm256_add_pd(_mm256_sub_pd(s[j], _mm256_fmsub_pd(t, one, bv)),
                                       _mm256_sub_pd(v, bv));
             s[j] = t;
             c[j] = _mm256_add_pd(c[j], e);
@@ -122,7 +126,7 @@ sum2_avx2_body(const hp__u_f64 *x, size_t n, double scale, bool scaled, double *
     return result;
 }
 
-__attribute__((target("avx2"))) static double sum2_avx2(const hp__u_f64 *x, size_t n, double scale,
+__attribute__((target("avx2,fma"))) static double sum2_avx2(const hp__u_f64 *x, size_t n, double scale,
                                                         double *naive, double pair[2]) {
     return scale == 1.0 ? sum2_avx2_body(x, n, 1.0, false, naive, pair)
                         : sum2_avx2_body(x, n, scale, true, naive, pair);
@@ -136,16 +140,16 @@ __attribute__((target("avx512f"), always_inline)) static inline double
 sum2_avx512_body(const hp__u_f64 *x, size_t n, double scale, bool scaled, double *naive,
                  double pair[2]) {
     __m512d s[2], c[2];
-    const __m512d k = _mm512_set1_pd(scale);
+    const __m512d k = _mm512_set1_pd(scale), one = _mm512_set1_pd(1.0);
     for (int j = 0; j < 2; j++) s[j] = c[j] = _mm512_setzero_pd();
     size_t i = 0;
     for (; i + VLANES <= n; i += VLANES) {
         for (int j = 0; j < 2; j++) {
             __m512d v = _mm512_loadu_pd(x + i + 8 * j);
             if (scaled) v = _mm512_mul_pd(v, k);
-            __m512d t = _mm512_add_pd(s[j], v);
-            __m512d bv = _mm512_sub_pd(t, s[j]);
-            __m512d e = _mm512_add_pd(_mm512_sub_pd(s[j], _mm512_sub_pd(t, bv)),
+            __m512d t = _mm512_fmadd_pd(v, one, s[j]);    /* s + v */
+            __m512d bv = _mm512_fmsub_pd(t, one, s[j]);   /* t - s */
+            __m512d e = _mm512_add_pd(_mm512_sub_pd(s[j], _mm512_fmsub_pd(t, one, bv)),
                                       _mm512_sub_pd(v, bv));
             s[j] = t;
             c[j] = _mm512_add_pd(c[j], e);
