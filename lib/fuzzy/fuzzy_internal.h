@@ -78,17 +78,14 @@ typedef struct hp__pm {
 hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n);
 void hp__pm_release(hp__pm *pm);
 
+/* The match words of a value from 256 up (the hash table; out of line, so the kernels'
+ * loops keep their registers for the common case). */
+const uint64_t *hp__pm_get_high(const hp__pm *pm, uint32_t c);
+
 /* The `words` match words of value c (all zero if c does not occur). */
 static inline const uint64_t *hp__pm_get(const hp__pm *pm, uint32_t c) {
-    if (c < 256) return pm->low + (size_t)pm->lmap[c] * pm->words;
-    if (pm->map_cap == 0) return pm->zero;
-    size_t mask = pm->map_cap - 1;
-    size_t k = (size_t)((c * 0x9E3779B1u) >> 7) & mask;
-    while (pm->map_used[k]) {
-        if (pm->map_keys[k] == c) return pm->map_vals + k * pm->words;
-        k = (k + 1) & mask;
-    }
-    return pm->zero;
+    if (__builtin_expect(c < 256, 1)) return pm->low + (size_t)pm->lmap[c] * pm->words;
+    return hp__pm_get_high(pm, c);
 }
 
 /*

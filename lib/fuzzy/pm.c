@@ -28,29 +28,49 @@ static size_t map_slot(const hp__pm *pm, uint32_t c) {
     return k;
 }
 
+/* One pass over s for the values below 256: a value gets the next row (cleared then)
+ * when first seen, and its bit is set in the same step. The rows are allocated for the
+ * most distinct values s can hold (min(n, 256) + the zero row) and shrunk afterwards
+ * when that was far too many; locals, not pm's fields, in the loop, so the stores into
+ * the rows cannot make the compiler reload them. Values from 256 up go to the hash
+ * table in a second pass, only when there are any. */
 hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n) {
     memset(pm, 0, sizeof *pm);
     pm->n = n;
-    pm->words = n ? (n + 63) / 64 : 1;
-    size_t high = 0, rows = 1; /* row 0: the zero row */
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] >= 256)
-            high++;
-        else if (!pm->lmap[s[i]])
-            pm->lmap[s[i]] = (uint16_t)rows++;
-    }
-    size_t low_words;
-    if (!hp__mul_size(pm->words, rows, &low_words) || low_words > SIZE_MAX / 8)
+    size_t words = n ? (n + 63) / 64 : 1;
+    pm->words = words;
+    size_t cap_rows = 1 + (n < 256 ? n : 256), low_words;
+    if (!hp__mul_size(words, cap_rows, &low_words) || low_words > SIZE_MAX / 8)
         return hp__fail(HP_EOVERFLOW, "pattern of %zu elements is too long", n);
-    pm->low = hp__malloc(low_words * sizeof(uint64_t));
-    if (!pm->low) goto nomem;
-    memset(pm->low, 0, low_words * sizeof(uint64_t));
-    pm->zero = pm->low;
+    uint64_t *low = hp__malloc(low_words * sizeof(uint64_t));
+    if (!low) goto nomem;
+    pm->low = pm->zero = low;
+    memset(low, 0, words * sizeof(uint64_t)); /* row 0 */
+    uint16_t *lmap = pm->lmap;
+    size_t high = 0, rows = 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = s[i];
+        if (c >= 256) {
+            high++;
+            continue;
+        }
+        size_t r = lmap[c];
+        if (!r) {
+            r = rows++;
+            lmap[c] = (uint16_t)r;
+            memset(low + r * words, 0, words * sizeof(uint64_t));
+        }
+        low[r * words + i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    if (rows * 2 < cap_rows && low_words > 8192) { /* a long pattern: give back the rest */
+        uint64_t *shrunk = hp__realloc(low, rows * words * sizeof(uint64_t));
+        if (shrunk) pm->low = pm->zero = low = shrunk;
+    }
     if (high) {
         size_t cap = 8;
         while (cap < 2 * high) cap *= 2;
         size_t vals;
-        if (!hp__mul_size(cap, pm->words, &vals) || vals > SIZE_MAX / 8) goto nomem;
+        if (!hp__mul_size(cap, words, &vals) || vals > SIZE_MAX / 8) goto nomem;
         pm->map_cap = cap;
         pm->map_keys = hp__malloc(cap * sizeof(uint32_t));
         pm->map_used = hp__malloc(cap);
@@ -58,23 +78,29 @@ hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n) {
         if (!pm->map_keys || !pm->map_used || !pm->map_vals) goto nomem;
         memset(pm->map_used, 0, cap);
         memset(pm->map_vals, 0, vals * sizeof(uint64_t));
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t *row;
-        if (s[i] < 256) {
-            row = pm->low + (size_t)pm->lmap[s[i]] * pm->words;
-        } else {
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] < 256) continue;
             size_t k = map_slot(pm, s[i]);
             pm->map_used[k] = 1;
             pm->map_keys[k] = s[i];
-            row = pm->map_vals + k * pm->words;
+            pm->map_vals[k * words + i / 64] |= (uint64_t)1 << (i % 64);
         }
-        row[i / 64] |= (uint64_t)1 << (i % 64);
     }
     return HP_OK;
 nomem:
     hp__pm_release(pm);
     return hp__fail(HP_ENOMEM, "no memory for the match vectors of a %zu-element sequence", n);
+}
+
+__attribute__((noinline)) const uint64_t *hp__pm_get_high(const hp__pm *pm, uint32_t c) {
+    if (pm->map_cap == 0) return pm->zero;
+    size_t mask = pm->map_cap - 1;
+    size_t k = (size_t)((c * 0x9E3779B1u) >> 7) & mask;
+    while (pm->map_used[k]) {
+        if (pm->map_keys[k] == c) return pm->map_vals + k * pm->words;
+        k = (k + 1) & mask;
+    }
+    return pm->zero;
 }
 
 void hp__pm_release(hp__pm *pm) {

@@ -288,7 +288,7 @@ static const uint64_t WEIGHTS[][3] = {{1, 1, 1}, {1, 1, 2}, {3, 3, 3}, {2, 2, 7}
                                       {5, 1, 1}, {0, 0, 4}, {0, 1, 1}, {1, 1, 0}, {4, 7, 2}};
 
 /* Lengths of every class: empty, one word, word boundary, blocked, long. */
-static const size_t LENGTHS[] = {0, 1, 3, 7, 30, 63, 64, 65, 100, 127, 128, 129, 200, 333};
+static const size_t LENGTHS[] = {0, 1, 3, 7, 30, 63, 64, 65, 100, 127, 128, 129, 200, 333, 420, 511, 512};
 
 START_TEST(test_lev__random_against_dp_every_weight) {
     enum { CAP = 1200 };
