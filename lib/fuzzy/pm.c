@@ -28,6 +28,70 @@ static size_t map_slot(const hp__pm *pm, uint32_t c) {
     return k;
 }
 
+#if HP_HAVE_X86_SIMD
+/* The rows of a pattern whose n (<= PM_SIMD_MAX) elements are all below 256, given as
+ * bytes in b8 (64 bytes of slack after n) with its distinct values vals[0..nv), row
+ * r + 1 for vals[r]: each 64-element word of a row is the comparison of those 64 bytes
+ * with the value (two 32-byte compares and movemasks), stored whole. Setting bits one
+ * element at a time is a read-modify-write of the row word, and a value that recurs
+ * within a few elements waits on its own previous store; this has no such chain, and
+ * costs nv compares per 64 elements, so it is used for patterns of few distinct values. */
+__attribute__((target("avx2"))) static void pm_fill_avx2(uint64_t *low, size_t words,
+                                                        const uint8_t *b8, size_t n,
+                                                        const uint8_t *vals, size_t nv) {
+    for (size_t w = 0; w < words; w++) {
+        __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)(b8 + 64 * w));
+        __m256i hi = _mm256_loadu_si256((const __m256i *)(const void *)(b8 + 64 * w + 32));
+        size_t left = n - 64 * w;
+        uint64_t keep = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
+        for (size_t r = 0; r < nv; r++) {
+            __m256i v = _mm256_set1_epi8((char)vals[r]);
+            uint32_t mlo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, v));
+            uint32_t mhi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, v));
+            low[(r + 1) * words + w] = ((uint64_t)mhi << 32 | mlo) & keep;
+        }
+    }
+}
+#endif
+
+enum { PM_SIMD_MAX = 1024, PM_SIMD_VALUES = 48 };
+
+/* The AVX2 build of the low rows (pm_fill_avx2) when it applies: every element below
+ * 256, n <= PM_SIMD_MAX, at most PM_SIMD_VALUES distinct values. false: nothing done. */
+static bool pm_build_simd(hp__pm *pm, const uint32_t *s, size_t n) {
+#if HP_HAVE_X86_SIMD
+    hp_simd level = hp__simd();
+    if (n == 0 || n > PM_SIMD_MAX || level < HP_SIMD_AVX2 || level == HP_SIMD_NEON) return false;
+    uint8_t b8[PM_SIMD_MAX + 64], seen[256] = {0};
+    uint32_t any_high = 0;
+    for (size_t i = 0; i < n; i++) {
+        any_high |= s[i] >> 8;
+        b8[i] = (uint8_t)s[i];
+        seen[b8[i]] = 1;
+    }
+    if (any_high) return false;
+    uint8_t vals[256];
+    size_t nv = 0;
+    for (unsigned c = 0; c < 256; c++) { /* branch-free: the test would mispredict */
+        vals[nv] = (uint8_t)c;
+        nv += seen[c];
+    }
+    if (nv > PM_SIMD_VALUES) return false;
+    memset(b8 + n, 0, 64);
+    size_t words = pm->words;
+    uint64_t *low = hp__malloc((nv + 1) * words * sizeof(uint64_t));
+    if (!low) return false; /* the scalar build reports it */
+    memset(low, 0, words * sizeof(uint64_t)); /* row 0 */
+    for (size_t r = 0; r < nv; r++) pm->lmap[vals[r]] = (uint16_t)(r + 1);
+    pm_fill_avx2(low, words, b8, n, vals, nv);
+    pm->low = pm->zero = low;
+    return true;
+#else
+    (void)pm, (void)s, (void)n;
+    return false;
+#endif
+}
+
 /* One pass over s for the values below 256: a value gets the next row (cleared then)
  * when first seen, and its bit is set in the same step. The rows are allocated for the
  * most distinct values s can hold (min(n, 256) + the zero row) and shrunk afterwards
@@ -39,6 +103,7 @@ hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n) {
     pm->n = n;
     size_t words = n ? (n + 63) / 64 : 1;
     pm->words = words;
+    if (pm_build_simd(pm, s, n)) return HP_OK;
     size_t cap_rows = 1 + (n < 256 ? n : 256), low_words;
     if (!hp__mul_size(words, cap_rows, &low_words) || low_words > SIZE_MAX / 8)
         return hp__fail(HP_EOVERFLOW, "pattern of %zu elements is too long", n);
