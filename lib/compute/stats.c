@@ -29,6 +29,10 @@
 #include <math.h>
 #include <string.h>
 
+#if HP_HAVE_X86_SIMD
+#include <immintrin.h>
+#endif
+
 /* ------------------------------------------------------------------ mean, var, std */
 
 hp_status hp_stats_mean(double *out, const void *x, size_t n, hp_stats_type dtype,
@@ -197,9 +201,159 @@ typedef struct arg_ctx {
 
 #define NEVER_NAN(v) ((void)(v), 0)
 
+#if HP_HAVE_X86_SIMD
+/*
+ * The AVX2 block scan, for blocks without NaN (the common case; a block with one goes
+ * to ARG_SCAN, which knows the NaN rules). The scalar scan is a compare and a rarely
+ * taken branch per element, which keeps it well below memory speed. Here every lane
+ * keeps its own minimum and maximum with their indices (a strict compare picks the new
+ * value, a blend takes it and its index), in two independent chains (even and odd
+ * vectors) so the compare-blend latency is hidden; an unordered compare notes any NaN.
+ * At the end the smallest value wins, the smaller index among equal values — the first
+ * occurrence, as the scalar scan's strict compares give, also for -0.0 and 0.0, which
+ * compare equal. One pass, unaligned loads, indices relative to the block (< 2^16).
+ * false: a NaN was seen.
+ */
+#define ARG_AVX2(NAME, T, VEC, WIDTH, LOADU, STOREU, SET1, LT, GT, BLEND, IDX0, IDXSTEP, IDXT,    \
+                 NANACC)                                                                        \
+    __attribute__((target("avx2"))) static bool NAME(const void *x, size_t begin, size_t end,   \
+                                                     arg_part *r) {                             \
+        const T *p = (const T *)x;                                                              \
+        T first;                                                                                \
+        memcpy(&first, p + begin, sizeof first);                                                \
+        VEC mn[2], mx[2];                                                                       \
+        __m256i imn[2], imx[2], cur[2], nan = _mm256_setzero_si256();                           \
+        const __m256i step = IDXSTEP;                                                           \
+        for (int h = 0; h < 2; h++) {                                                           \
+            mn[h] = mx[h] = SET1(first);                                                        \
+            imn[h] = imx[h] = _mm256_setzero_si256(); /* the first element, index 0 */          \
+        }                                                                                       \
+        cur[0] = IDX0;                                                                          \
+        cur[1] = IDXT == 64 ? _mm256_add_epi64(cur[0], step) : _mm256_add_epi32(cur[0], step);  \
+        size_t i = begin;                                                                       \
+        for (; i + 2 * (WIDTH) <= end; i += 2 * (WIDTH)) {                                      \
+            for (int h = 0; h < 2; h++) {                                                       \
+                VEC v = LOADU(p + i + h * (WIDTH));                                             \
+                __m256i lt = LT(v, mn[h]), gt = GT(v, mx[h]);                                   \
+                mn[h] = BLEND(mn[h], v, lt);                                                    \
+                mx[h] = BLEND(mx[h], v, gt);                                                    \
+                imn[h] = _mm256_blendv_epi8(imn[h], cur[h], lt);                                \
+                imx[h] = _mm256_blendv_epi8(imx[h], cur[h], gt);                                \
+                NANACC;                                                                         \
+                cur[h] = IDXT == 64 ? _mm256_add_epi64(cur[h], _mm256_add_epi64(step, step))    \
+                                    : _mm256_add_epi32(cur[h], _mm256_add_epi32(step, step));   \
+            }                                                                                   \
+        }                                                                                       \
+        if (!_mm256_testz_si256(nan, nan)) return false;                                        \
+        T lo = first, hi = first;                                                               \
+        size_t ilo = 0, ihi = 0;                                                                \
+        for (int h = 0; h < 2; h++) {                                                           \
+            T vl[WIDTH], vh[WIDTH];                                                             \
+            IDX_T_##IDXT il[WIDTH], ih[WIDTH];                                                  \
+            STOREU(vl, mn[h]);                                                                  \
+            STOREU(vh, mx[h]);                                                                  \
+            _mm256_storeu_si256((__m256i *)(void *)il, imn[h]);                                 \
+            _mm256_storeu_si256((__m256i *)(void *)ih, imx[h]);                                 \
+            for (int k = 0; k < (WIDTH); k++) {                                                 \
+                if (vl[k] < lo || (vl[k] == lo && (size_t)il[k] < ilo))                         \
+                    lo = vl[k], ilo = (size_t)il[k];                                            \
+                if (vh[k] > hi || (vh[k] == hi && (size_t)ih[k] < ihi))                         \
+                    hi = vh[k], ihi = (size_t)ih[k];                                            \
+            }                                                                                   \
+        }                                                                                       \
+        for (; i < end; i++) {                                                                  \
+            T v;                                                                                \
+            memcpy(&v, p + i, sizeof v);                                                        \
+            if (v != v) return false;                                                           \
+            if (v < lo) lo = v, ilo = i - begin;                                                \
+            if (v > hi) hi = v, ihi = i - begin;                                                \
+        }                                                                                       \
+        r->imin = begin + ilo;                                                                  \
+        r->imax = begin + ihi;                                                                  \
+        return true;                                                                            \
+    }
+
+typedef int64_t IDX_T_64;
+typedef int32_t IDX_T_32;
+#define LD_PD(q) _mm256_loadu_pd((const double *)(const void *)(q))
+#define LD_PS(q) _mm256_loadu_ps((const float *)(const void *)(q))
+#define LD_SI(q) _mm256_loadu_si256((const __m256i *)(const void *)(q))
+#define ST_PD(q, v) _mm256_storeu_pd(q, v)
+#define ST_PS(q, v) _mm256_storeu_ps(q, v)
+#define ST_SI(q, v) _mm256_storeu_si256((__m256i *)(void *)(q), v)
+#define LT_PD(a, b) _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_LT_OQ))
+#define GT_PD(a, b) _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_GT_OQ))
+#define LT_PS(a, b) _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_LT_OQ))
+#define GT_PS(a, b) _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_GT_OQ))
+#define LT_EPI64(a, b) _mm256_cmpgt_epi64(b, a)
+#define GT_EPI64(a, b) _mm256_cmpgt_epi64(a, b)
+#define LT_EPI32(a, b) _mm256_cmpgt_epi32(b, a)
+#define GT_EPI32(a, b) _mm256_cmpgt_epi32(a, b)
+#define BL_PD(a, b, m) _mm256_blendv_pd(a, b, _mm256_castsi256_pd(m))
+#define BL_PS(a, b, m) _mm256_blendv_ps(a, b, _mm256_castsi256_ps(m))
+#define BL_SI(a, b, m) _mm256_blendv_epi8(a, b, m)
+#define NAN_PD nan = _mm256_or_si256(nan, _mm256_castpd_si256(_mm256_cmp_pd(v, v, _CMP_UNORD_Q)))
+#define NAN_PS nan = _mm256_or_si256(nan, _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)))
+#define IDX4 _mm256_setr_epi64x(0, 1, 2, 3)
+#define IDX8 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
+
+ARG_AVX2(arg_f64_avx2, double, __m256d, 4, LD_PD, ST_PD, _mm256_set1_pd, LT_PD, GT_PD, BL_PD, IDX4,
+         _mm256_set1_epi64x(4), 64, NAN_PD)
+ARG_AVX2(arg_f32_avx2, float, __m256, 8, LD_PS, ST_PS, _mm256_set1_ps, LT_PS, GT_PS, BL_PS, IDX8,
+         _mm256_set1_epi32(8), 32, NAN_PS)
+ARG_AVX2(arg_i64_avx2, int64_t, __m256i, 4, LD_SI, ST_SI, _mm256_set1_epi64x, LT_EPI64, GT_EPI64,
+         BL_SI, IDX4, _mm256_set1_epi64x(4), 64, (void)0)
+ARG_AVX2(arg_i32_avx2, int32_t, __m256i, 8, LD_SI, ST_SI, _mm256_set1_epi32, LT_EPI32, GT_EPI32,
+         BL_SI, IDX8, _mm256_set1_epi32(8), 32, (void)0)
+#undef ARG_AVX2
+#undef LD_PD
+#undef LD_PS
+#undef LD_SI
+#undef ST_PD
+#undef ST_PS
+#undef ST_SI
+#undef LT_PD
+#undef GT_PD
+#undef LT_PS
+#undef GT_PS
+#undef LT_EPI64
+#undef GT_EPI64
+#undef LT_EPI32
+#undef GT_EPI32
+#undef BL_PD
+#undef BL_PS
+#undef BL_SI
+#undef NAN_PD
+#undef NAN_PS
+#undef IDX4
+#undef IDX8
+
+/* The AVX2 scan of one block when the level allows it; false: use ARG_SCAN. */
+static bool arg_block_simd(const arg_ctx *c, size_t begin, size_t end, arg_part *r) {
+    hp_simd level = hp__simd();
+    if (level < HP_SIMD_AVX2 || level == HP_SIMD_NEON) return false;
+    switch (c->t) {
+    case HP_STATS_F64: return arg_f64_avx2(c->x, begin, end, r);
+    case HP_STATS_F32: return arg_f32_avx2(c->x, begin, end, r);
+    case HP_STATS_I64: return arg_i64_avx2(c->x, begin, end, r);
+    case HP_STATS_I32: return arg_i32_avx2(c->x, begin, end, r);
+    }
+    return false;
+}
+#else
+static bool arg_block_simd(const arg_ctx *c, size_t begin, size_t end, arg_part *r) {
+    (void)c, (void)begin, (void)end, (void)r;
+    return false;
+}
+#endif
+
 static void arg_block(void *ctx, size_t blk, size_t begin, size_t end) {
     arg_ctx *c = ctx;
     arg_part r = {NONE, NONE, NONE};
+    if (arg_block_simd(c, begin, end, &r)) {
+        c->parts[blk] = r;
+        return;
+    }
     switch (c->t) {
     case HP_STATS_F64: ARG_SCAN(double, isnan); break;
     case HP_STATS_F32: ARG_SCAN(float, isnan); break;

@@ -279,6 +279,67 @@ START_TEST(test_stats__argminmax) {
 }
 END_TEST
 
+/* The vector block scan (AVX2 and up) against the scalar one, for every type, with
+ * ties, signed zeros, infinities, NaN here and there, unaligned starts and lengths
+ * around the block size and the vector widths. */
+START_TEST(test_stats__argminmax_simd_equals_scalar) {
+    enum { CAP = 3 * 65536 + 40 };
+    unsigned char *raw = malloc(CAP * 8 + 8);
+    const hp_stats_type types[] = {HP_STATS_F64, HP_STATS_F32, HP_STATS_I64, HP_STATS_I32};
+    const size_t sizes[] = {1, 2, 3, 5, 7, 8, 9, 31, 33, 1000, 65535, 65536, 65537, 2 * 65536 + 13};
+    hp_simd top = hp_simd_level();
+    for (int iter = 0; iter < 120; iter++) {
+        hp_stats_type t = types[iter % 4];
+        size_t width = t == HP_STATS_F64 || t == HP_STATS_I64 ? 8 : 4;
+        size_t n = sizes[next_rand() % (sizeof sizes / sizeof sizes[0])];
+        unsigned char *x = raw + (iter % 3 == 0 ? 1 : 0) + (iter % 5 == 0 ? 4 : 0);
+        unsigned range = iter % 3 == 0 ? 3 : 100000; /* few values: many ties */
+        for (size_t i = 0; i < n; i++) {
+            long long k = (long long)(next_rand() % range) - (long long)range / 2;
+            unsigned pick = (unsigned)(next_rand() % 1000);
+            double d = (double)k;
+            if (pick == 0) d = INFINITY;
+            if (pick == 1) d = -INFINITY;
+            if (pick == 2 || pick == 3) d = pick == 2 ? -0.0 : 0.0;
+            if (pick == 4 && iter % 4 < 2 && iter % 7 == 0) d = NAN;
+            switch (t) {
+            case HP_STATS_F64: memcpy(x + i * width, &d, 8); break;
+            case HP_STATS_F32: {
+                float f = (float)d;
+                memcpy(x + i * width, &f, 4);
+                break;
+            }
+            case HP_STATS_I64: {
+                int64_t v = pick < 2 ? (pick ? INT64_MIN : INT64_MAX) : (int64_t)k;
+                memcpy(x + i * width, &v, 8);
+                break;
+            }
+            default: {
+                int32_t v = pick < 2 ? (pick ? INT32_MIN : INT32_MAX) : (int32_t)k;
+                memcpy(x + i * width, &v, 4);
+                break;
+            }
+            }
+        }
+        for (uint32_t flags = 0; flags <= HP_STATS_SKIPNAN; flags += HP_STATS_SKIPNAN) {
+            int64_t want_lo, want_hi, lo, hi;
+            ck_assert_int_eq(hp_simd_set_level(HP_SIMD_SCALAR), HP_OK);
+            ck_assert_int_eq(hp_stats_argminmax(&want_lo, &want_hi, x, n, t, flags, 2), HP_OK);
+            for (int level = HP_SIMD_SSE42; level <= (int)top; level++) {
+                if (hp_simd_set_level(level) != HP_OK) continue;
+                ck_assert_int_eq(hp_stats_argminmax(&lo, &hi, x, n, t, flags, 1 + iter % 2), HP_OK);
+                ck_assert_msg(lo == want_lo && hi == want_hi,
+                              "iter %d type %d n %zu level %d: (%lld, %lld) want (%lld, %lld)",
+                              iter, (int)t, n, level, (long long)lo, (long long)hi,
+                              (long long)want_lo, (long long)want_hi);
+            }
+        }
+    }
+    ck_assert_int_eq(hp_simd_set_level((int)top), HP_OK);
+    free(raw);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ histograms */
 
 START_TEST(test_stats__histogram_numpy_semantics) {
@@ -551,6 +612,7 @@ Suite *test_stats_suite(void) {
     tcase_add_test(tc, test_stats__mean_var_std_known_values);
     tcase_add_test(tc, test_stats__var_accurate_with_large_offset);
     tcase_add_test(tc, test_stats__argminmax);
+    tcase_add_test(tc, test_stats__argminmax_simd_equals_scalar);
     tcase_add_test(tc, test_stats__histogram_numpy_semantics);
     tcase_add_test(tc, test_stats__quantile_and_median_match_sorted_reference);
     tcase_add_test(tc, test_stats__quantile_types_nan_and_errors);
