@@ -27,6 +27,7 @@
 #include "stats_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if HP_HAVE_X86_SIMD
@@ -661,6 +662,59 @@ static void select_k(uint64_t *a, size_t lo, size_t hi, size_t k) {
     insertion_sort(a + lo, hi - lo);
 }
 
+/* Puts every rank of ks[0..nk) (sorted ascending, within [lo, hi)) in place, as
+ * select_k does for one: a partition serves all ranks at once and each side recurses
+ * with the ranks that fall in it, so q quantiles cost about log2(2q) passes over the
+ * data rather than one selection each. budget: partitions left before the heap-sort
+ * fallback (introselect's guard; it also bounds the recursion depth). */
+static void select_many(uint64_t *a, size_t lo, size_t hi, const size_t *ks, size_t nk,
+                        unsigned budget) {
+    while (nk > 0) {
+        if (nk == 1) {
+            select_k(a, lo, hi, ks[0]);
+            return;
+        }
+        if (hi - lo <= 16) {
+            insertion_sort(a + lo, hi - lo);
+            return;
+        }
+        if (budget-- == 0) {
+            heap_sort(a + lo, hi - lo);
+            return;
+        }
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < a[lo]) swap_u64(&a[mid], &a[lo]);
+        if (a[hi - 1] < a[lo]) swap_u64(&a[hi - 1], &a[lo]);
+        if (a[hi - 1] < a[mid]) swap_u64(&a[hi - 1], &a[mid]);
+        swap_u64(&a[lo], &a[mid]);
+        uint64_t pivot = a[lo];
+        size_t i = lo - 1, j = hi;
+        for (;;) {
+            do i++;
+            while (a[i] < pivot);
+            do j--;
+            while (a[j] > pivot);
+            if (i >= j) break;
+            swap_u64(&a[i], &a[j]);
+        }
+        /* a[lo..j] <= pivot <= a[j+1..hi): ranks <= j go left, the rest right */
+        size_t left = 0;
+        while (left < nk && ks[left] <= j) left++;
+        if (left < nk - left) { /* recurse into the side with fewer ranks */
+            select_many(a, lo, j + 1, ks, left, budget);
+            lo = j + 1, ks += left, nk -= left;
+        } else {
+            select_many(a, j + 1, hi, ks + left, nk - left, budget);
+            hi = j + 1, nk = left;
+        }
+    }
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* The keys for the quantile functions: scratch of n keys, their count, NaN seen. */
 static hp_status quantile_keys(uint64_t **keys, size_t *count, bool *nan, const void *x,
                                size_t n, hp_stats_type t, uint32_t flags) {
@@ -706,22 +760,27 @@ hp_status hp_stats_quantile(double *out, const double *q, size_t nq, const void 
         hp__free(keys);
         return HP_OK;
     }
-    /* Select the needed order statistics smallest first, each in the part after the
-     * previous one (q is small: sort the positions by insertion). */
-    size_t done = 0; /* keys[0..done) hold their final order statistics' ranks */
-    for (;;) {
-        size_t want = NONE;
-        for (size_t i = 0; i < nq; i++) {
-            double v = (double)(m - 1) * q[i];
-            size_t lo = v >= (double)(m - 1) ? m - 1 : (size_t)floor(v);
-            size_t hi = v >= (double)(m - 1) ? m - 1 : lo + 1;
-            if (lo >= done && lo < want) want = lo;
-            if (hi >= done && hi < want) want = hi;
-        }
-        if (want == NONE) break;
-        select_k(keys, done, m, want);
-        done = want + 1;
+    /* The ranks every quantile reads (floor and floor + 1 of (m-1)q), sorted and
+     * without repeats, selected together. */
+    size_t *ks = hp__malloc(2 * nq * sizeof *ks), nk = 0;
+    if (ks == NULL) {
+        hp__free(keys);
+        return hp__fail(HP_ENOMEM, "no memory for %zu quantile ranks", 2 * nq);
     }
+    for (size_t i = 0; i < nq; i++) {
+        double v = (double)(m - 1) * q[i];
+        size_t lo = v >= (double)(m - 1) ? m - 1 : (size_t)floor(v);
+        ks[nk++] = lo;
+        if (lo + 1 < m) ks[nk++] = lo + 1;
+    }
+    qsort(ks, nk, sizeof *ks, cmp_size);
+    size_t uniq = 0;
+    for (size_t i = 0; i < nk; i++)
+        if (uniq == 0 || ks[uniq - 1] != ks[i]) ks[uniq++] = ks[i];
+    unsigned budget = 0;
+    for (size_t len = m; len > 1; len >>= 1) budget += 2;
+    select_many(keys, 0, m, ks, uniq, budget);
+    hp__free(ks);
     for (size_t i = 0; i < nq; i++) {
         double v = (double)(m - 1) * q[i];
         if (v >= (double)(m - 1)) {

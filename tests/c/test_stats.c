@@ -400,15 +400,19 @@ static int cmp_double(const void *a, const void *b) {
 
 START_TEST(test_stats__quantile_and_median_match_sorted_reference) {
     for (int round = 0; round < 60; round++) {
-        size_t n = 1 + next_rand() % (round < 50 ? 50 : 5000);
+        size_t n = 1 + next_rand() % (round < 50 ? 50 : round < 58 ? 5000 : 200000);
         double *x = malloc(n * sizeof *x), *s = malloc(n * sizeof *s);
         for (size_t i = 0; i < n; i++) x[i] = (double)(next_rand() % (round % 2 ? 5 : 100000));
         memcpy(s, x, n * sizeof *x);
         qsort(s, n, sizeof *s, cmp_double);
-        const double q[] = {0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0};
-        double out[7];
-        ck_assert_int_eq(hp_stats_quantile(out, q, 7, x, n, HP_STATS_F64, 0), HP_OK);
-        for (int k = 0; k < 7; k++) {
+        /* fixed points, then random ones in no order with repeats (all the ranks are
+         * selected in one pass) */
+        double q[40] = {0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0};
+        for (int k = 7; k < 40; k++) q[k] = k % 5 == 0 ? q[k - 3] : unit_rand();
+        int nq = round % 3 == 0 ? 7 : 40;
+        double out[40];
+        ck_assert_int_eq(hp_stats_quantile(out, q, (size_t)nq, x, n, HP_STATS_F64, 0), HP_OK);
+        for (int k = 0; k < nq; k++) {
             double v = (double)(n - 1) * q[k];
             size_t lo = (size_t)floor(v), hi = lo + 1 < n ? lo + 1 : n - 1;
             double g = v - (double)lo, d = s[hi] - s[lo];
