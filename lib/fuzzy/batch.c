@@ -244,8 +244,15 @@ typedef struct multi {
     lane_group g[3];
 } multi;
 
+/* Whether the many-at-once lanes serve this scorer for a query of qn elements (the
+ * Levenshtein lanes count distances in 16 bits, so their queries are bounded). */
+static bool multi_ok(const hp_scorer *sc, size_t qn) {
+    int kind = hp__multi_kind(sc);
+    return kind == HP__MULTI_LCS || (kind == HP__MULTI_LEV && qn <= HP__MULTI_LEV_MAX);
+}
+
 static void multi_init(multi *mu, const hp_scorer *sc, const uint32_t *q, size_t qn) {
-    mu->on = hp__scorer_from_lcs(sc) && hp__lcs_multi_init(&mu->m, q, qn);
+    mu->on = multi_ok(sc, qn) && hp__lcs_multi_init(&mu->m, q, qn);
     for (int w = 0; w < 3; w++) {
         mu->g[w].width = 16 << w;
         mu->g[w].cap = (size_t)16 >> w;
@@ -422,7 +429,8 @@ static hp_status extract_impl(hp_match *out, size_t capacity, size_t *out_count,
     job.choices = ch;
     job.skip = skip;
     double *pre = NULL;
-    if (groups && groups->count && hp__scorer_from_lcs(&query->scorer) && hp__lcs_groups_usable()) {
+    if (groups && groups->count && multi_ok(&query->scorer, query->q.n) &&
+        hp__lcs_groups_usable()) {
         pre = hp__malloc((n ? n : 1) * sizeof *pre);
         if (pre) { /* without memory for it, everything takes the one-by-one path */
             groups_job gj = {query, groups, score_cutoff, pre};
@@ -597,14 +605,20 @@ static void store(void *out, int dtype, size_t i, double v) {
     }
 }
 
-/* n scores into out[at..at + n): the float types in a loop of their own (the compiler
- * vectorises it), the integer ones through store. */
+/* n scores into out[at..at + n): a loop per type (no switch per element); int32, the
+ * integer measures' usual matrix, with store's rounding and saturation inline. */
 static void store_row(void *out, int dtype, size_t at, const double *v, size_t n) {
     if (dtype == HP_DTYPE_F64) {
         memcpy((double *)out + at, v, n * sizeof *v);
     } else if (dtype == HP_DTYPE_F32) {
         float *o = (float *)out + at;
         for (size_t j = 0; j < n; j++) o[j] = (float)v[j];
+    } else if (dtype == HP_DTYPE_I32) {
+        int32_t *o = (int32_t *)out + at;
+        for (size_t j = 0; j < n; j++) {
+            double r = nearbyint(v[j]);
+            o[j] = r >= 2147483647.0 ? INT32_MAX : r <= -2147483648.0 ? INT32_MIN : (int32_t)r;
+        }
     } else {
         for (size_t j = 0; j < n; j++) store(out, dtype, at + j, v[j]);
     }
@@ -634,7 +648,7 @@ static hp_status cdist_row(cdist_job *job, size_t i, double *row) {
     hp_status st = job->scorer->kind == HP_SCORER_FUZZ
                        ? hp__fuzz_prepare(&prep, job->scorer, q, qlen)
                        : hp__metric_prepare(&prep, job->scorer, q, qlen);
-    const hp__lcs_groups *t = job->groups;
+    const hp__lcs_groups *t = multi_ok(job->scorer, qlen) ? job->groups : NULL;
     for (size_t k = 0; t && k < t->count; k += 2) {
         double v[2][16];
         size_t pair = k + 1 < t->count ? 2 : 1;
@@ -734,7 +748,7 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
     job.pairwise = pairwise;
     hp__lcs_groups groups;
     memset(&groups, 0, sizeof groups);
-    if (!pairwise && hp__scorer_from_lcs(scorer) && hp__lcs_groups_usable() && m > 1 &&
+    if (!pairwise && hp__multi_kind(scorer) != HP__MULTI_NONE && hp__lcs_groups_usable() && m > 1 &&
         hp__lcs_groups_build(&groups, ca.count, ca.data, ca.start, ca.len) == HP_OK)
         job.groups = groups.count ? &groups : NULL; /* without them: the scalar path */
     unsigned nthreads = pool_threads(threads);
@@ -828,7 +842,7 @@ static void pairs_range(void *ctx, size_t begin, size_t end) {
                 size_t j = job->order[q], lb;
                 const uint32_t *b = arena_str(s, j, &lb);
                 if (job->bounded && !length_can_pass(job->scorer, la, lb, job->cutoff)) break;
-                if (job->groups && job->groups->grouped[q]) {
+                if (job->groups && job->groups->grouped[q] && multi_ok(job->scorer, la)) {
                     /* the whole group at once; lanes outside (p, window] are dropped */
                     size_t k = job->group_of[q];
                     if (k == last_group) continue;
@@ -911,7 +925,7 @@ hp_status hp_fuzzy_pairs(const hp_scorer *scorer, const hp_strings *strings, int
     hp__lcs_groups groups;
     memset(&groups, 0, sizeof groups);
     size_t *group_of = NULL, *sorted_start = NULL, *sorted_len = NULL;
-    if (hp__scorer_from_lcs(scorer) && hp__lcs_groups_usable() && n > 1) {
+    if (hp__multi_kind(scorer) != HP__MULTI_NONE && hp__lcs_groups_usable() && n > 1) {
         sorted_start = hp__malloc(n * sizeof *sorted_start);
         sorted_len = hp__malloc(n * sizeof *sorted_len);
         group_of = hp__malloc(n * sizeof *group_of);

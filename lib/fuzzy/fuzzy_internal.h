@@ -230,6 +230,8 @@ typedef struct hp__lcs_group {
     size_t len[16];
     double lend[16];         /* len as doubles (0 past n), for the vector scoring */
     unsigned char mask[32];  /* lane l: its low len[l] bits */
+    unsigned char lenv[32];  /* lane l: len[l] (the Levenshtein lanes' starting distance) */
+    unsigned char last[32];  /* lane l: bit len[l] - 1 (0 for an empty choice) */
     size_t row_off;          /* bytes into hp__lcs_groups.rows */
     uint8_t map[256];
 } hp__lcs_group;
@@ -254,6 +256,15 @@ void hp__lcs_groups_scores2(const hp__lcs_groups *G, size_t k, const uint32_t *q
                             const hp_scorer *sc, double cutoff, double *out0, double *out1);
 /* true for the scorers whose score is a function of the LCS and the lengths. */
 bool hp__scorer_from_lcs(const hp_scorer *sc);
+/* Which lanes the many-at-once forms run for a scorer: LCS lanes (hp__scorer_from_lcs),
+ * Levenshtein lanes (uniform weights: Hyyrö's algorithm lane-wise, 16-bit lanes holding
+ * distances, so queries up to HP__MULTI_LEV_MAX elements), or none. */
+enum { HP__MULTI_NONE, HP__MULTI_LCS, HP__MULTI_LEV };
+#define HP__MULTI_LEV_MAX 30000
+int hp__multi_kind(const hp_scorer *sc);
+/* A metric's score from its exact distance d (as hp__metric_score finishes). */
+double hp__metric_from_distance(const hp_scorer *sc, uint64_t d, size_t la, size_t lb,
+                                double cutoff);
 double hp__score_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff);
 
 /* Releases what either prepare made (each prep starts with its own free function). */

@@ -77,6 +77,36 @@ static void fill_mask(unsigned char mask[32], int width, const size_t *len, size
     }
 }
 
+/* Lane l of out (width bits) = v[l] for l < n, 0 beyond: the lengths and last-bit masks
+ * the Levenshtein lanes need. */
+static void fill_lanes(unsigned char out[32], int width, const uint64_t *v, size_t n) {
+    memset(out, 0, 32);
+    size_t lanes = width == 16 ? 16 : width == 32 ? 8 : 4;
+    for (size_t l = 0; l < n && l < lanes; l++) {
+        if (width == 16) {
+            uint16_t w = (uint16_t)v[l];
+            memcpy(out + 2 * l, &w, 2);
+        } else if (width == 32) {
+            uint32_t w = (uint32_t)v[l];
+            memcpy(out + 4 * l, &w, 4);
+        } else {
+            memcpy(out + 8 * l, &v[l], 8);
+        }
+    }
+}
+
+/* The Levenshtein lanes' constants: each lane's length and its last bit. */
+static void fill_lev(unsigned char lenv[32], unsigned char last[32], int width, const size_t *len,
+                     size_t n) {
+    uint64_t v[16], b[16];
+    for (size_t l = 0; l < n; l++) {
+        v[l] = len[l];
+        b[l] = len[l] ? (uint64_t)1 << (len[l] - 1) : 0;
+    }
+    fill_lanes(lenv, width, v, n);
+    fill_lanes(last, width, b, n);
+}
+
 /* Sets bit i of lane l in row r of a table of 32-byte rows. */
 static inline void set_bit(unsigned char *tab, int width, size_t r, size_t l, size_t i) {
     unsigned char *row = tab + r * 32;
@@ -98,6 +128,64 @@ __attribute__((target("avx2"), always_inline)) static inline __m256i step(__m256
     if (width == 32)
         return _mm256_or_si256(_mm256_add_epi32(S, u), _mm256_sub_epi32(S, u));
     return _mm256_or_si256(_mm256_add_epi64(S, u), _mm256_sub_epi64(S, u));
+}
+
+/* Lane-wise helpers by width: add, sub, compare-equal, shift left by one. */
+#define LANE_OP(width, op16, op32, op64) ((width) == 16 ? (op16) : (width) == 32 ? (op32) : (op64))
+__attribute__((target("avx2"), always_inline)) static inline __m256i ladd(__m256i a, __m256i b,
+                                                                          int w) {
+    return LANE_OP(w, _mm256_add_epi16(a, b), _mm256_add_epi32(a, b), _mm256_add_epi64(a, b));
+}
+__attribute__((target("avx2"), always_inline)) static inline __m256i lsub(__m256i a, __m256i b,
+                                                                          int w) {
+    return LANE_OP(w, _mm256_sub_epi16(a, b), _mm256_sub_epi32(a, b), _mm256_sub_epi64(a, b));
+}
+__attribute__((target("avx2"), always_inline)) static inline __m256i leq(__m256i a, __m256i b,
+                                                                         int w) {
+    return LANE_OP(w, _mm256_cmpeq_epi16(a, b), _mm256_cmpeq_epi32(a, b),
+                   _mm256_cmpeq_epi64(a, b));
+}
+__attribute__((target("avx2"), always_inline)) static inline __m256i lshl1(__m256i a, int w) {
+    return LANE_OP(w, _mm256_slli_epi16(a, 1), _mm256_slli_epi32(a, 1), _mm256_slli_epi64(a, 1));
+}
+
+/* Hyyrö's Levenshtein step in every lane (the choice is the pattern, one query element
+ * the text): the scalar HYYRO_STEP, lane-wise, with each lane's distance in D moved by
+ * the bits at its own last position. */
+typedef struct lev_lanes {
+    __m256i VP, VN, D;
+} lev_lanes;
+
+__attribute__((target("avx2"), always_inline)) static inline void
+lev_step(lev_lanes *s, __m256i X, __m256i last, __m256i one, int w) {
+    __m256i ones = _mm256_set1_epi32(-1);
+    __m256i D0 = _mm256_or_si256(
+        _mm256_or_si256(_mm256_xor_si256(ladd(_mm256_and_si256(X, s->VP), s->VP, w), s->VP), X),
+        s->VN);
+    __m256i HP = _mm256_or_si256(s->VN, _mm256_andnot_si256(_mm256_or_si256(D0, s->VP), ones));
+    __m256i HN = _mm256_and_si256(D0, s->VP);
+    /* D += (HP has the last bit) - (HN has it); cmpeq gives -1 for "has" */
+    s->D = ladd(lsub(s->D, leq(_mm256_and_si256(HP, last), last, w), w),
+                leq(_mm256_and_si256(HN, last), last, w), w);
+    HP = _mm256_or_si256(lshl1(HP, w), one);
+    HN = lshl1(HN, w);
+    s->VP = _mm256_or_si256(HN, _mm256_andnot_si256(_mm256_or_si256(D0, HP), ones));
+    s->VN = _mm256_and_si256(HP, D0);
+}
+
+/* The lanes of v as uint32 cnt[] (16, 8 or 4 of them). */
+__attribute__((target("avx2"), always_inline)) static inline void lane_widen(__m256i v, int width,
+                                                                             uint32_t cnt[16]) {
+    if (width == 64) {
+        __m256i c = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+        _mm_storeu_si128((__m128i *)(void *)cnt, _mm256_castsi256_si128(c));
+    } else if (width == 32) {
+        _mm256_storeu_si256((__m256i *)(void *)cnt, v);
+    } else {
+        _mm256_storeu_si256((__m256i *)(void *)cnt, _mm256_cvtepu16_epi32(_mm256_castsi256_si128(v)));
+        _mm256_storeu_si256((__m256i *)(void *)(cnt + 8),
+                            _mm256_cvtepu16_epi32(_mm256_extracti128_si256(v, 1)));
+    }
 }
 
 /* Each lane's LCS from the final S: the zero bits among its first len bits (mask), as
@@ -131,12 +219,21 @@ lane_counts(__m256i S, const unsigned char mask[32], int width, uint32_t cnt[16]
 
 /* Scores of n lanes from their LCS: fuzz.ratio and QRatio four lanes at a time, with
  * the operations (and so the roundings) of hp__fuzz_ratio_from_lcs; the other scorers
- * lane by lane through hp__score_from_lcs. len[l] is lane l's length, lend the same as
+ * lane by lane through hp__score_from_lcs (or, for Levenshtein lanes, whose cnt holds
+ * distances, hp__metric_from_distance). len[l] is lane l's length, lend the same as
  * doubles (at least n rounded up to 4 entries). */
 __attribute__((target("avx2"), always_inline)) static inline void
 lane_scores(const hp_scorer *sc, const uint32_t *cnt, const size_t *len, const double *lend,
             size_t n, size_t qn, double cutoff, double *out) {
     bool fuzz = sc->kind == HP_SCORER_FUZZ;
+    if (hp__multi_kind(sc) == HP__MULTI_LEV) { /* cnt: distances; an empty lane's is qn */
+        bool plain = sc->measure == HP_DISTANCE && isnan(cutoff);
+        for (size_t l = 0; l < n; l++) {
+            uint64_t d = len[l] ? cnt[l] : qn;
+            out[l] = plain ? (double)d : hp__metric_from_distance(sc, d, qn, len[l], cutoff);
+        }
+        return;
+    }
     if (!fuzz) {
         for (size_t l = 0; l < n; l++) out[l] = hp__score_from_lcs(sc, cnt[l], qn, len[l], cutoff);
         return;
@@ -174,15 +271,29 @@ run_body(const hp__lcs_multi *m, int width, const uint32_t *const *c, const size
             uint32_t e = c[l][i];
             set_bit(tab, width, e < 256 ? m->idx[e] : 0, l, i);
         }
-    __m256i S = _mm256_set1_epi32(-1);
-    for (size_t j = 0; j < m->qn; j++)
-        S = step(S, _mm256_load_si256((const __m256i *)(const void *)(tab + m->qidx[j] * 32)),
-                 width);
-    unsigned char mask[32];
-    fill_mask(mask, width, len, n);
     uint32_t cnt[16];
+    if (hp__multi_kind(sc) == HP__MULTI_LEV) {
+        unsigned char lenv[32], lastv[32];
+        fill_lev(lenv, lastv, width, len, n);
+        __m256i last = _mm256_loadu_si256((const __m256i *)(const void *)lastv);
+        __m256i one = LANE_OP(width, _mm256_set1_epi16(1), _mm256_set1_epi32(1),
+                              _mm256_set1_epi64x(1));
+        lev_lanes L = {_mm256_set1_epi32(-1), _mm256_setzero_si256(),
+                       _mm256_loadu_si256((const __m256i *)(const void *)lenv)};
+        for (size_t j = 0; j < m->qn; j++)
+            lev_step(&L, _mm256_load_si256((const __m256i *)(const void *)(tab + m->qidx[j] * 32)),
+                     last, one, width);
+        lane_widen(L.D, width, cnt);
+    } else {
+        __m256i S = _mm256_set1_epi32(-1);
+        for (size_t j = 0; j < m->qn; j++)
+            S = step(S, _mm256_load_si256((const __m256i *)(const void *)(tab + m->qidx[j] * 32)),
+                     width);
+        unsigned char mask[32];
+        fill_mask(mask, width, len, n);
+        lane_counts(S, mask, width, cnt);
+    }
     double lend[16];
-    lane_counts(S, mask, width, cnt);
     for (size_t l = 0; l < 16; l++) lend[l] = l < n ? (double)len[l] : 0.0;
     lane_scores(sc, cnt, len, lend, n, m->qn, cutoff, scores);
 }
@@ -247,6 +358,7 @@ static hp_status group_close(hp__lcs_groups *G, hp__lcs_group *g, const uint32_t
     G->rows_used += (size_t)rows * 32;
     g->rows = (uint16_t)rows;
     fill_mask(g->mask, g->width, g->len, g->n);
+    fill_lev(g->lenv, g->last, g->width, g->len, g->n);
     for (unsigned l = 0; l < 16; l++) g->lend[l] = l < g->n ? (double)g->len[l] : 0.0;
     G->count++;
     return HP_OK;
@@ -320,8 +432,23 @@ hp_status hp__lcs_groups_build(hp__lcs_groups *G, size_t n, const uint32_t *data
     }
     for (int w = 0; w < 3 && st == HP_OK; w++)
         st = close_pending(G, &pending[w], data, start, &distinct[w], seen[w]);
-    if (st != HP_OK) hp__lcs_groups_release(G);
-    return st;
+    if (st != HP_OK) {
+        hp__lcs_groups_release(G);
+        return st;
+    }
+    /* groups of one width next to each other, so that runs of two (hp__lcs_groups_scores2,
+     * two independent chains) find a partner of the same width nearly every time; a
+     * stable counting pass by width (the groups keep their choices, so order is free) */
+    hp__lcs_group *sorted = hp__malloc((G->count ? G->count : 1) * sizeof *sorted);
+    if (sorted) { /* without memory the order stays as built: only slower */
+        size_t at = 0;
+        for (int w = 16; w <= 64; w *= 2)
+            for (size_t k = 0; k < G->count; k++)
+                if (G->g[k].width == w) sorted[at++] = G->g[k];
+        hp__free(G->g);
+        G->g = sorted;
+    }
+    return HP_OK;
 }
 
 void hp__lcs_groups_release(hp__lcs_groups *G) {
@@ -339,19 +466,47 @@ row_of(const hp__lcs_group *g, const unsigned char *rows, uint32_t e) {
 
 /* Groups k (and k + 1 when two, of the same width) in one pass: the S update is a
  * chain of dependent instructions, so two independent chains keep the core busy. Row 0
- * of a group is all zero: elements the group lacks leave S as it is. */
+ * of a group is all zero: elements the group lacks leave S as it is. lev: Hyyrö's
+ * Levenshtein lanes instead of the LCS ones. */
 __attribute__((target("avx2"), always_inline)) static inline void
-group_run_body(const hp__lcs_groups *G, size_t k, int two, int width, const uint32_t *q, size_t qn,
-               const hp_scorer *sc, double cutoff, double *out0, double *out1) {
+group_run_body(const hp__lcs_groups *G, size_t k, int two, int width, int lev, const uint32_t *q,
+               size_t qn, const hp_scorer *sc, double cutoff, double *out0, double *out1) {
     const hp__lcs_group *g0 = &G->g[k], *g1 = &G->g[k + (two ? 1 : 0)];
     const unsigned char *r0 = G->rows + g0->row_off, *r1 = G->rows + g1->row_off;
+    uint32_t cnt[16];
+    if (lev) {
+        const __m256i one = LANE_OP(width, _mm256_set1_epi16(1), _mm256_set1_epi32(1),
+                                    _mm256_set1_epi64x(1));
+        const __m256i last0 = _mm256_loadu_si256((const __m256i *)(const void *)g0->last);
+        const __m256i last1 = _mm256_loadu_si256((const __m256i *)(const void *)g1->last);
+        lev_lanes L0 = {_mm256_set1_epi32(-1), _mm256_setzero_si256(),
+                        _mm256_loadu_si256((const __m256i *)(const void *)g0->lenv)};
+        lev_lanes L1 = {_mm256_set1_epi32(-1), _mm256_setzero_si256(),
+                        _mm256_loadu_si256((const __m256i *)(const void *)g1->lenv)};
+        for (size_t j = 0; j < qn; j++) {
+            /* an element no choice holds still moves the distances: its row is zero */
+            uint32_t e = q[j] < 256 ? q[j] : 0;
+            __m256i X0 = q[j] < 256 ? row_of(g0, r0, e) : _mm256_setzero_si256();
+            lev_step(&L0, X0, last0, one, width);
+            if (two) {
+                __m256i X1 = q[j] < 256 ? row_of(g1, r1, e) : _mm256_setzero_si256();
+                lev_step(&L1, X1, last1, one, width);
+            }
+        }
+        lane_widen(L0.D, width, cnt);
+        lane_scores(sc, cnt, g0->len, g0->lend, g0->n, qn, cutoff, out0);
+        if (two) {
+            lane_widen(L1.D, width, cnt);
+            lane_scores(sc, cnt, g1->len, g1->lend, g1->n, qn, cutoff, out1);
+        }
+        return;
+    }
     __m256i S0 = _mm256_set1_epi32(-1), S1 = S0;
     for (size_t j = 0; j < qn; j++) {
         if (q[j] >= 256) continue; /* no choice in a group holds it */
         S0 = step(S0, row_of(g0, r0, q[j]), width);
         if (two) S1 = step(S1, row_of(g1, r1, q[j]), width);
     }
-    uint32_t cnt[16];
     lane_counts(S0, g0->mask, width, cnt);
     lane_scores(sc, cnt, g0->len, g0->lend, g0->n, qn, cutoff, out0);
     if (two) {
@@ -361,33 +516,41 @@ group_run_body(const hp__lcs_groups *G, size_t k, int two, int width, const uint
 }
 
 /* The body with its branches resolved at compile time, one copy per case. */
-#define HP__GROUP_RUN(w, two)                                                                      \
-    __attribute__((target("avx2"))) static void group_run_##w##_##two(                             \
+#define HP__GROUP_RUN(w, two, lev)                                                                 \
+    __attribute__((target("avx2"))) static void group_run_##w##_##two##_##lev(                     \
         const hp__lcs_groups *G, size_t k, const uint32_t *q, size_t qn, const hp_scorer *sc,      \
         double cutoff, double *a, double *b) {                                                     \
-        group_run_body(G, k, two - 1, w, q, qn, sc, cutoff, a, b);                                 \
+        group_run_body(G, k, two - 1, w, lev, q, qn, sc, cutoff, a, b);                            \
     }
-HP__GROUP_RUN(16, 1)
-HP__GROUP_RUN(16, 2)
-HP__GROUP_RUN(32, 1)
-HP__GROUP_RUN(32, 2)
-HP__GROUP_RUN(64, 1)
-HP__GROUP_RUN(64, 2)
+HP__GROUP_RUN(16, 1, 0)
+HP__GROUP_RUN(16, 2, 0)
+HP__GROUP_RUN(32, 1, 0)
+HP__GROUP_RUN(32, 2, 0)
+HP__GROUP_RUN(64, 1, 0)
+HP__GROUP_RUN(64, 2, 0)
+HP__GROUP_RUN(16, 1, 1)
+HP__GROUP_RUN(16, 2, 1)
+HP__GROUP_RUN(32, 1, 1)
+HP__GROUP_RUN(32, 2, 1)
+HP__GROUP_RUN(64, 1, 1)
+HP__GROUP_RUN(64, 2, 1)
 #undef HP__GROUP_RUN
+
+typedef void (*group_fn)(const hp__lcs_groups *, size_t, const uint32_t *, size_t,
+                         const hp_scorer *, double, double *, double *);
 
 static void group_run(const hp__lcs_groups *G, size_t k, int two, const uint32_t *q, size_t qn,
                       const hp_scorer *sc, double cutoff, double *out0, double *out1) {
-    switch (G->g[k].width) {
-    case 16:
-        (two ? group_run_16_2 : group_run_16_1)(G, k, q, qn, sc, cutoff, out0, out1);
-        break;
-    case 32:
-        (two ? group_run_32_2 : group_run_32_1)(G, k, q, qn, sc, cutoff, out0, out1);
-        break;
-    default:
-        (two ? group_run_64_2 : group_run_64_1)(G, k, q, qn, sc, cutoff, out0, out1);
-        break;
-    }
+    static const group_fn fns[2][3][2] = {
+        {{group_run_16_1_0, group_run_16_2_0},
+         {group_run_32_1_0, group_run_32_2_0},
+         {group_run_64_1_0, group_run_64_2_0}},
+        {{group_run_16_1_1, group_run_16_2_1},
+         {group_run_32_1_1, group_run_32_2_1},
+         {group_run_64_1_1, group_run_64_2_1}}};
+    int w = G->g[k].width == 16 ? 0 : G->g[k].width == 32 ? 1 : 2;
+    int lev = hp__multi_kind(sc) == HP__MULTI_LEV;
+    fns[lev][w][two ? 1 : 0](G, k, q, qn, sc, cutoff, out0, out1);
 }
 #endif
 
@@ -424,6 +587,14 @@ bool hp__lcs_groups_usable(void) {
 bool hp__scorer_from_lcs(const hp_scorer *sc) {
     if (sc->kind == HP_SCORER_FUZZ) return sc->id == HP_FUZZ_RATIO || sc->id == HP_FUZZ_QRATIO;
     return sc->id == HP_METRIC_INDEL || sc->id == HP_METRIC_LCSSEQ;
+}
+
+int hp__multi_kind(const hp_scorer *sc) {
+    if (hp__scorer_from_lcs(sc)) return HP__MULTI_LCS;
+    if (sc->kind == HP_SCORER_METRIC && sc->id == HP_METRIC_LEVENSHTEIN && sc->weights[0] == 1 &&
+        sc->weights[1] == 1 && sc->weights[2] == 1)
+        return HP__MULTI_LEV;
+    return HP__MULTI_NONE;
 }
 
 double hp__score_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb, double cutoff) {

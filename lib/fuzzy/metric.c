@@ -186,6 +186,11 @@ static double finish(int measure, double cutoff, double d, double m) {
     }
 }
 
+double hp__metric_from_distance(const hp_scorer *sc, uint64_t d, size_t la, size_t lb,
+                                double cutoff) {
+    return finish(sc->measure, cutoff, (double)d, (double)metric_max(sc, la, lb));
+}
+
 double hp__metric_from_lcs(const hp_scorer *sc, size_t lcs, size_t la, size_t lb,
                            double cutoff) {
     uint64_t m = metric_max(sc, la, lb);

@@ -433,15 +433,20 @@ START_TEST(test_fuzzy__lcs_batches_equal_scalar_at_every_level) {
         off[i + 1] = (int64_t)pos;
     }
     hp_strings b = {data, off, N};
-    hp_scorer scorers[4];
+    hp_scorer scorers[7];
     hp_scorer_init(&scorers[0], HP_SCORER_FUZZ, HP_FUZZ_RATIO, 0);
     hp_scorer_init(&scorers[1], HP_SCORER_FUZZ, HP_FUZZ_QRATIO, 0);
     scorers[2] = metric(HP_METRIC_INDEL, HP_NORMALIZED_SIMILARITY);
     scorers[3] = metric(HP_METRIC_LCSSEQ, HP_DISTANCE);
+    /* uniform Levenshtein takes the Levenshtein lanes; weighted, the pair path */
+    scorers[4] = metric(HP_METRIC_LEVENSHTEIN, HP_DISTANCE);
+    scorers[5] = metric(HP_METRIC_LEVENSHTEIN, HP_NORMALIZED_SIMILARITY);
+    scorers[6] = metric(HP_METRIC_LEVENSHTEIN, HP_SIMILARITY);
+    scorers[6].weights[2] = 2;
     double *want = malloc(N * N * sizeof *want), *got = malloc(N * N * sizeof *got);
     hp_simd top = hp_simd_level();
-    for (int k = 0; k < 4; k++) {
-        const double cutoffs[2] = {NAN, k == 3 ? 20 : (k == 2 ? 0.5 : 50)};
+    for (int k = 0; k < 7; k++) {
+        const double cutoffs[2] = {NAN, k == 3 || k == 4 ? 20 : (k == 2 || k == 5 ? 0.5 : k == 6 ? 15 : 50)};
         for (int c = 0; c < 2; c++) {
             ck_assert_int_eq(hp_simd_set_level(HP_SIMD_SCALAR), HP_OK);
             ck_assert_int_eq(hp_fuzzy_cdist(want, 0, N, &scorers[k], &b, 0, &b, 0, cutoffs[c], 2,
