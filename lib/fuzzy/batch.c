@@ -704,6 +704,28 @@ static void cdist_range(void *ctx, size_t begin, size_t end) {
     hp__free(row);
 }
 
+/* token_sort_ratio in a batch is fuzz.ratio of the sorted-token forms (RapidFuzz's cdist
+ * does the same): every string is sorted once here instead of once per pair, and the
+ * ratio lanes then serve it. Rewrites the arena's strings in place (never longer). */
+static hp_status arena_sort_tokens(arena *a) {
+    size_t longest = 1;
+    for (size_t i = 0; i < a->count; i++) longest = a->len[i] > longest ? a->len[i] : longest;
+    uint32_t *tmp = hp__malloc(longest * sizeof *tmp);
+    HP_RETURN_IF(tmp == NULL, HP_ENOMEM, "no memory to sort the tokens of a %zu-element string",
+                 longest);
+    hp_status st = HP_OK;
+    for (size_t i = 0; i < a->count && st == HP_OK; i++) {
+        size_t n = 0;
+        st = hp__fuzz_sorted_tokens(tmp, &n, a->data + a->start[i], a->len[i]);
+        if (st == HP_OK) {
+            memcpy(a->data + a->start[i], tmp, n * sizeof *tmp);
+            a->len[i] = n;
+        }
+    }
+    hp__free(tmp);
+    return st;
+}
+
 static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_scorer *scorer,
                               const hp_strings *queries, int qenc, const hp_strings *choices,
                               int cenc, double score_cutoff, unsigned threads,
@@ -735,6 +757,19 @@ static hp_status cdist_common(void *out, int dtype, size_t row_stride, const hp_
     if (st != HP_OK) {
         arena_release(&qa);
         return st;
+    }
+    hp_scorer as_ratio;
+    if (!pairwise && scorer->kind == HP_SCORER_FUZZ && scorer->id == HP_FUZZ_TOKEN_SORT_RATIO) {
+        st = arena_sort_tokens(&qa);
+        if (st == HP_OK) st = arena_sort_tokens(&ca);
+        if (st != HP_OK) {
+            arena_release(&qa);
+            arena_release(&ca);
+            return st;
+        }
+        as_ratio = *scorer;
+        as_ratio.id = HP_FUZZ_RATIO;
+        scorer = &as_ratio;
     }
     cdist_job job;
     memset(&job, 0, sizeof job);

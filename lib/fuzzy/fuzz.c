@@ -594,6 +594,22 @@ static hp_status side_tokens(side *sd, arena *ar) {
     return HP_OK;
 }
 
+hp_status hp__fuzz_sorted_tokens(uint32_t *out, size_t *out_n, const uint32_t *s, size_t n) {
+    arena ar;
+    arena_init(&ar);
+    words toks;
+    const uint32_t *joined = NULL;
+    size_t len = 0;
+    hp_status st = split_sorted(&toks, s, n, &ar);
+    if (st == HP_OK) st = join(&joined, &len, &toks, &ar);
+    if (st == HP_OK) {
+        memcpy(out, joined, len * sizeof *out);
+        *out_n = len;
+    }
+    arena_release(&ar);
+    return st;
+}
+
 /* ---------------------------------------------------------------- token scorers */
 
 static hp_status token_sort_ratio(double *out, side *a, side *b, double cutoff, arena *ar) {

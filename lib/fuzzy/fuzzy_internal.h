@@ -262,6 +262,10 @@ bool hp__scorer_from_lcs(const hp_scorer *sc);
 enum { HP__MULTI_NONE, HP__MULTI_LCS, HP__MULTI_LEV };
 #define HP__MULTI_LEV_MAX 30000
 int hp__multi_kind(const hp_scorer *sc);
+/* s's tokens (split at whitespace) sorted and joined with single spaces, as
+ * token_sort_ratio compares them: out (room for n elements; the result is never longer)
+ * gets *out_n elements. token_sort_ratio(a, b) is ratio of the two. */
+hp_status hp__fuzz_sorted_tokens(uint32_t *out, size_t *out_n, const uint32_t *s, size_t n);
 /* A metric's score from its exact distance d (as hp__metric_score finishes). */
 double hp__metric_from_distance(const hp_scorer *sc, uint64_t d, size_t la, size_t lb,
                                 double cutoff);

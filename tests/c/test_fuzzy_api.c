@@ -408,6 +408,63 @@ START_TEST(test_fuzzy__cdist_and_cpdist) {
 }
 END_TEST
 
+/* cdist with token_sort_ratio sorts every string's tokens once and scores fuzz.ratio of
+ * the sorted forms: the matrix equals the pair-by-pair scores, at every level, with and
+ * without a cutoff, on strings with runs of spaces, edge spaces, empty strings and
+ * non-ASCII words. */
+START_TEST(test_fuzzy__cdist_token_sort_equals_pairs) {
+    enum { N = 61 };
+    static const char *vocab[] = {"new", "york", "mets", "yankees", "\xc3\xa9t\xc3\xa9", "a",
+                                  "zz", "\xe2\x82\xac" "5"};
+    char *data = malloc(N * 80);
+    int64_t off[N + 1];
+    size_t pos = 0;
+    off[0] = 0;
+    uint64_t r = 7;
+    for (int i = 0; i < N; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        int words = i % 13 == 0 ? 0 : 1 + (int)((r >> 40) % 6);
+        if (i % 5 == 0) data[pos++] = ' ';
+        for (int w = 0; w < words; w++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            const char *v = vocab[(r >> 37) % 8];
+            memcpy(data + pos, v, strlen(v));
+            pos += strlen(v);
+            int spaces = w + 1 < words ? 1 + (int)((r >> 50) % 3) : (i % 7 == 0);
+            for (int k = 0; k < spaces; k++) data[pos++] = ' ';
+        }
+        off[i + 1] = (int64_t)pos;
+    }
+    hp_strings b = {data, off, N};
+    hp_scorer sc;
+    hp_scorer_init(&sc, HP_SCORER_FUZZ, HP_FUZZ_TOKEN_SORT_RATIO, 0);
+    double *m = malloc(N * N * sizeof *m);
+    hp_simd top = hp_simd_level();
+    const double cutoffs[2] = {NAN, 70};
+    for (int level = HP_SIMD_SCALAR; level <= (int)top; level++) {
+        if (hp_simd_set_level(level) != HP_OK) continue;
+        for (int c = 0; c < 2; c++) {
+            ck_assert_int_eq(hp_fuzzy_cdist(m, HP_DTYPE_F64, N, &sc, &b, 0, &b, 0, cutoffs[c], 2,
+                                            NULL, NULL),
+                             HP_OK);
+            for (int i = 0; i < N; i++)
+                for (int j = 0; j < N; j++) {
+                    double want;
+                    ck_assert_int_eq(hp_fuzzy_score(&want, &sc, data + off[i],
+                                                    (size_t)(off[i + 1] - off[i]), 0, data + off[j],
+                                                    (size_t)(off[j + 1] - off[j]), 0, cutoffs[c]),
+                                     HP_OK);
+                    ck_assert_msg(m[i * N + j] == want, "level %d (%d, %d): %g want %g", level, i,
+                                  j, m[i * N + j], want);
+                }
+        }
+    }
+    ck_assert_int_eq(hp_simd_set_level((int)top), HP_OK);
+    free(m);
+    free(data);
+}
+END_TEST
+
 /* cdist and extract with the LCS-based scorers take SIMD paths (choice tables, lanes of
  * 4-8 choices) at AVX2 and above; every level must give the scalar matrix. */
 START_TEST(test_fuzzy__lcs_batches_equal_scalar_at_every_level) {
@@ -592,6 +649,7 @@ Suite *test_fuzzy_api_suite(void) {
     tcase_add_test(tc, test_fuzzy__cdist_and_cpdist);
     tcase_add_test(tc, test_fuzzy__pairs_equal_brute_force);
     tcase_add_test(tc, test_fuzzy__lcs_batches_equal_scalar_at_every_level);
+    tcase_add_test(tc, test_fuzzy__cdist_token_sort_equals_pairs);
     suite_add_tcase(s, tc);
     return s;
 }
