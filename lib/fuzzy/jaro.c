@@ -46,29 +46,33 @@ static inline uint64_t bit_range(size_t lo, size_t hi) {
 }
 
 /* Matching and transpositions with b in one word (nb <= 64). Returns m; *t receives
- * the transposition count (before halving). */
+ * the transposition count (before halving). Branch-free per element of a (whether an
+ * element finds a partner is as good as random, so a branch on it mispredicts half the
+ * time): the window is two shifts, the lowest candidate is cand & -cand, and the
+ * element is written to matched[] every time but only counted when it matched. */
 static size_t match_word(size_t *t, const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
                          size_t bound) {
-    hp__pm64 pm;
-    hp__pm64_build(&pm, b, nb);
-    uint32_t matched[64];
+    hp__pm1 spare;
+    hp__pm1 *pm = hp__pm1_begin(&spare, b, nb); /* a direct table for values below 256 */
+    uint32_t matched[65];
     uint64_t flagged = 0;
     size_t m = 0;
+    if (na > nb + bound) na = nb + bound; /* later elements have an empty window */
     for (size_t i = 0; i < na; i++) {
-        size_t lo = i > bound ? i - bound : 0;
-        if (lo >= nb) break;
+        size_t lo = i > bound ? i - bound : 0;   /* < nb */
         size_t hi = i + bound < nb - 1 ? i + bound : nb - 1;
-        uint64_t cand = hp__pm64_get(&pm, a[i]) & ~flagged & bit_range(lo, hi);
-        if (cand) {
-            flagged |= cand & (~cand + 1);
-            matched[m++] = a[i];
-        }
+        uint64_t window = (~(uint64_t)0 >> (63 - hi)) & (~(uint64_t)0 << lo);
+        uint64_t cand = hp__pm1_get(pm, a[i]) & ~flagged & window;
+        flagged |= cand & (~cand + 1);
+        matched[m] = a[i];
+        m += cand != 0;
     }
     size_t trans = 0;
     for (size_t k = 0; k < m; k++) {
         trans += matched[k] != b[__builtin_ctzll(flagged)];
         flagged &= flagged - 1;
     }
+    hp__pm1_end(pm, b, nb);
     *t = trans;
     return m;
 }
