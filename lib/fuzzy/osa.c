@@ -56,7 +56,7 @@ static inline int osa_step(osa_word *s, uint64_t pmj) {
     uint64_t d0 = (((pmj & s->vp) + s->vp) ^ s->vp) | pmj | s->vn | tr;
     uint64_t hp = s->vn | ~(d0 | s->vp);
     uint64_t hn = d0 & s->vp;
-    int delta = (hp & s->last) != 0 ? 1 : (hn & s->last) != 0 ? -1 : 0;
+    int delta = (int)((hp & s->last) != 0) - (int)((hn & s->last) != 0); /* no branch */
     hp = (hp << 1) | 1;
     hn <<= 1;
     s->vp = hn | ~(d0 | hp);
@@ -73,14 +73,18 @@ static inline osa_word osa_word_init(size_t n) {
 
 /* Pattern p[0..n), 1 <= n <= 64, against text t[0..m). */
 static size_t osa_small(const uint32_t *p, size_t n, const uint32_t *t, size_t m, size_t max) {
-    hp__pm64 pm;
-    hp__pm64_build(&pm, p, n);
+    hp__pm1 spare;
+    hp__pm1 *pm = hp__pm1_begin(&spare, p, n); /* a direct table for values below 256 */
     osa_word s = osa_word_init(n);
     size_t dist = n;
     for (size_t j = 0; j < m; j++) {
-        dist += (size_t)(ptrdiff_t)osa_step(&s, hp__pm64_get(&pm, t[j]));
-        if (dist > max && dist - max > m - 1 - j) return max + 1;
+        dist += (size_t)(ptrdiff_t)osa_step(&s, hp__pm1_get(pm, t[j]));
+        if (dist > max && dist - max > m - 1 - j) {
+            dist = max + 1;
+            break;
+        }
     }
+    hp__pm1_end(pm, p, n);
     return dist;
 }
 
