@@ -204,9 +204,9 @@ static size_t lcs_scan(const hp__pm *pm, const uint32_t *b, size_t lb, bool back
         for (size_t k = 0; k < lb; k++) {
             uint64_t u = s & hp__pm_get(pm, backwards ? b[lb - 1 - k] : b[k])[0];
             s = (s + u) | (s - u);
-            if (each) each[k] = (size_t)__builtin_popcountll(~s & mask);
+            if (each) each[k] = (size_t)hp__popcount64(~s & mask);
         }
-        return (size_t)__builtin_popcountll(~s & mask);
+        return (size_t)hp__popcount64(~s & mask);
     }
     for (size_t w = 0; w < words; w++) S[w] = ~(uint64_t)0;
     size_t lcs = 0;
@@ -221,8 +221,8 @@ static size_t lcs_scan(const hp__pm *pm, const uint32_t *b, size_t lb, bool back
             S[w] = x | (S[w] - u);
         }
         if (each || k + 1 == lb) {
-            lcs = (size_t)__builtin_popcountll(~S[words - 1] & mask);
-            for (size_t w = 0; w + 1 < words; w++) lcs += (size_t)__builtin_popcountll(~S[w]);
+            lcs = (size_t)hp__popcount64(~S[words - 1] & mask);
+            for (size_t w = 0; w + 1 < words; w++) lcs += (size_t)hp__popcount64(~S[w]);
             if (each) each[k] = lcs;
         }
     }
@@ -238,7 +238,7 @@ static void lcs_scan_reversed1(const hp__pm *pm, const uint32_t *b, size_t lb, s
         uint64_t M = reverse_bits(hp__pm_get(pm, b[lb - 1 - k])[0]) >> (64 - n);
         uint64_t u = s & M;
         s = (s + u) | (s - u);
-        each[k] = (size_t)__builtin_popcountll(~s & mask);
+        each[k] = (size_t)hp__popcount64(~s & mask);
     }
 }
 

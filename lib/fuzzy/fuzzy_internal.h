@@ -78,6 +78,19 @@ typedef struct hp__pm {
 hp_status hp__pm_build(hp__pm *pm, const uint32_t *s, size_t n);
 void hp__pm_release(hp__pm *pm);
 
+/* Bits set in x, inline: the baseline x86-64 build has no POPCNT instruction, and
+ * __builtin_popcountll is then a call into libgcc on every window of the kernels. */
+static inline unsigned hp__popcount64(uint64_t x) {
+#if defined(__POPCNT__) || defined(__aarch64__)
+    return (unsigned)__builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+    x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+    return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+#endif
+}
+
 /* The match words of a value from 256 up (the hash table; out of line, so the kernels'
  * loops keep their registers for the common case). */
 const uint64_t *hp__pm_get_high(const hp__pm *pm, uint32_t c);

@@ -53,7 +53,7 @@ static size_t lcs_pm1(const hp__pm1 *pm, size_t m, const uint32_t *b, size_t n) 
     }
     uint64_t v = ~S;
     if (m < 64) v &= ((uint64_t)1 << m) - 1;
-    return (size_t)__builtin_popcountll(v);
+    return (size_t)hp__popcount64(v);
 }
 
 static size_t lcs_pm_word(const hp__pm *pm, size_t m, const uint32_t *b, size_t n) {
@@ -64,7 +64,7 @@ static size_t lcs_pm_word(const hp__pm *pm, size_t m, const uint32_t *b, size_t 
     }
     uint64_t v = ~S;
     if (m < 64) v &= ((uint64_t)1 << m) - 1;
-    return (size_t)__builtin_popcountll(v);
+    return (size_t)hp__popcount64(v);
 }
 
 static size_t zeros(const uint64_t *S, size_t words, size_t m) {
@@ -72,7 +72,7 @@ static size_t zeros(const uint64_t *S, size_t words, size_t m) {
     for (size_t w = 0; w < words; w++) {
         uint64_t v = ~S[w];
         if (w == words - 1 && m % 64) v &= ((uint64_t)1 << (m % 64)) - 1;
-        z += (size_t)__builtin_popcountll(v);
+        z += (size_t)hp__popcount64(v);
     }
     return z;
 }

@@ -630,7 +630,7 @@ static hp_status indel_editops(hp_editop **out, size_t *out_count, const uint32_
         for (size_t w = 0; w < words; w++) {
             uint64_t v = ~S[w];
             if (w == words - 1 && m % 64) v &= ((uint64_t)1 << (m % 64)) - 1;
-            lcs += (size_t)__builtin_popcountll(v);
+            lcs += (size_t)hp__popcount64(v);
         }
         hp__pm_release(&pm);
         have_pm = false;
