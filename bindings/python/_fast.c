@@ -294,6 +294,18 @@ static PyObject *scorer_repr(PyObject *obj) {
     return r;
 }
 
+/* Pickled by reference, as functions are: the name under which the module holds it
+ * (its __qualname__, e.g. "ratio" in hotpath.fuzz), so process pools can ship scorers. */
+static PyObject *scorer_reduce(PyObject *obj, PyObject *unused) {
+    (void)unused;
+    return PyObject_GetAttrString(obj, "__qualname__");
+}
+
+static PyMethodDef scorer_methods[] = {
+    {"__reduce__", scorer_reduce, METH_NOARGS, "pickled by reference (module + qualified name)"},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyTypeObject scorer_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "hotpath._fast.Scorer",
@@ -301,6 +313,7 @@ static PyTypeObject scorer_type = {
     .tp_dealloc = scorer_dealloc,
     .tp_vectorcall_offset = offsetof(scorer_object, vectorcall),
     .tp_repr = scorer_repr,
+    .tp_methods = scorer_methods,
     .tp_call = PyVectorcall_Call,
     .tp_getattro = PyObject_GenericGetAttr,
     .tp_setattro = PyObject_GenericSetAttr,

@@ -161,3 +161,21 @@ def test_public_vector_functions_are_c_callables_with_python_fallback():
             fn([1.0, 2.0], [1.0, 2.0])
         with pytest.raises(TypeError):
             fn(x)
+
+
+def test_public_functions_pickle_by_reference():
+    # process pools ship scorers by pickling them, as they do RapidFuzz's functions
+    import copy
+    import pickle
+
+    from hotpath import distance
+    fns = [getattr(fuzz, n) for n in ("ratio", "partial_ratio", "token_sort_ratio", "WRatio",
+                                       "QRatio")]
+    for metric in ("Levenshtein", "Indel", "JaroWinkler", "OSA", "Postfix"):
+        mod = getattr(distance, metric)
+        fns += [mod.distance, mod.similarity, mod.normalized_distance, mod.normalized_similarity]
+    fns += [compute.dot, compute.cosine, compute.sqeuclidean, compute.euclidean]
+    for fn in fns:
+        for proto in (2, pickle.HIGHEST_PROTOCOL):
+            assert pickle.loads(pickle.dumps(fn, proto)) is fn
+        assert copy.copy(fn) is fn and copy.deepcopy(fn) is fn
