@@ -630,6 +630,27 @@ static void insertion_sort(uint64_t *a, size_t n) {
     }
 }
 
+/* One Hoare partition of a[lo..hi) (hi - lo > 16) around the median of three, which is
+ * moved to a[lo] so the scheme returns j < hi - 1: afterwards a[lo..j] <= pivot <=
+ * a[j+1..hi). */
+static size_t partition(uint64_t *a, size_t lo, size_t hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a[mid] < a[lo]) swap_u64(&a[mid], &a[lo]);
+    if (a[hi - 1] < a[lo]) swap_u64(&a[hi - 1], &a[lo]);
+    if (a[hi - 1] < a[mid]) swap_u64(&a[hi - 1], &a[mid]);
+    swap_u64(&a[lo], &a[mid]);
+    uint64_t pivot = a[lo];
+    size_t i = lo - 1, j = hi;
+    for (;;) {
+        do i++;
+        while (a[i] < pivot);
+        do j--;
+        while (a[j] > pivot);
+        if (i >= j) return j;
+        swap_u64(&a[i], &a[j]);
+    }
+}
+
 /* Rearranges a[lo..hi) so that a[k] is the key a sort would put there, everything
  * before it <= a[k] and everything after >= a[k]. */
 static void select_k(uint64_t *a, size_t lo, size_t hi, size_t k) {
@@ -640,22 +661,7 @@ static void select_k(uint64_t *a, size_t lo, size_t hi, size_t k) {
             heap_sort(a + lo, hi - lo);
             return;
         }
-        /* median of three moved to a[lo]: Hoare's scheme then returns j < hi - 1 */
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < a[lo]) swap_u64(&a[mid], &a[lo]);
-        if (a[hi - 1] < a[lo]) swap_u64(&a[hi - 1], &a[lo]);
-        if (a[hi - 1] < a[mid]) swap_u64(&a[hi - 1], &a[mid]);
-        swap_u64(&a[lo], &a[mid]);
-        uint64_t pivot = a[lo];
-        size_t i = lo - 1, j = hi;
-        for (;;) {
-            do i++;
-            while (a[i] < pivot);
-            do j--;
-            while (a[j] > pivot);
-            if (i >= j) break;
-            swap_u64(&a[i], &a[j]);
-        }
+        size_t j = partition(a, lo, hi);
         if (k <= j) hi = j + 1;
         else lo = j + 1;
     }
@@ -682,21 +688,7 @@ static void select_many(uint64_t *a, size_t lo, size_t hi, const size_t *ks, siz
             heap_sort(a + lo, hi - lo);
             return;
         }
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < a[lo]) swap_u64(&a[mid], &a[lo]);
-        if (a[hi - 1] < a[lo]) swap_u64(&a[hi - 1], &a[lo]);
-        if (a[hi - 1] < a[mid]) swap_u64(&a[hi - 1], &a[mid]);
-        swap_u64(&a[lo], &a[mid]);
-        uint64_t pivot = a[lo];
-        size_t i = lo - 1, j = hi;
-        for (;;) {
-            do i++;
-            while (a[i] < pivot);
-            do j--;
-            while (a[j] > pivot);
-            if (i >= j) break;
-            swap_u64(&a[i], &a[j]);
-        }
+        size_t j = partition(a, lo, hi);
         /* a[lo..j] <= pivot <= a[j+1..hi): ranks <= j go left, the rest right */
         size_t left = 0;
         while (left < nk && ks[left] <= j) left++;
