@@ -179,3 +179,19 @@ def test_public_functions_pickle_by_reference():
         for proto in (2, pickle.HIGHEST_PROTOCOL):
             assert pickle.loads(pickle.dumps(fn, proto)) is fn
         assert copy.copy(fn) is fn and copy.deepcopy(fn) is fn
+
+
+def test_same_items_checks_identity_in_order():
+    a, b = "x" * 3, "y" * 3
+    assert FAST.same_items([a, b], (a, b)) is True
+    assert FAST.same_items([a, b], [b, a]) is False
+    assert FAST.same_items([a], [a, b]) is False
+    assert FAST.same_items([], ()) is True
+    assert FAST.same_items([a], "x") is NotImplemented
+    # what it guards: a mutated list of prepared choices is prepared again
+    from hotpath import process
+    choices = ["apple", "banana", "cherry"]
+    assert process.extractOne("banana", choices, scorer=fuzz.ratio)[2] == 1
+    choices[1] = "grape"
+    assert process.extractOne("banana", choices, scorer=fuzz.ratio)[0] != "banana"
+    process.clear_cache()

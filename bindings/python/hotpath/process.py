@@ -490,6 +490,10 @@ def _is_prepared(choices: Any) -> bool:
     if cached is None or cached[0] is not choices or cached[1] is None:
         return False
     snapshot = cached[1]
+    if _fuzzy.FAST is not None:  # the same check in C (a Python-level map costs ~30 ns/item)
+        same = _fuzzy.FAST.same_items(snapshot, choices)
+        if same is not NotImplemented:
+            return bool(same)
     return len(snapshot) == len(choices) and all(map(_is, snapshot, choices))
 
 
