@@ -168,11 +168,11 @@ hp_status hp__damerau(size_t *out, const uint32_t *a, size_t la, const uint32_t 
                       size_t max);
 
 /* Jaro and Jaro-Winkler similarity in [0, 1]; below min the result may be any value
- * below min. */
+ * below min. pm_a: NULL, or a's match vectors (used when a has at most 64 elements). */
 hp_status hp__jaro(double *out, const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
-                   double min);
+                   double min, const hp__pm *pm_a);
 hp_status hp__jaro_winkler(double *out, const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
-                           double prefix_weight, double min);
+                           double prefix_weight, double min, const hp__pm *pm_a);
 
 /* Editops (tag/src/dest triples, library-allocated with hp__malloc) for
  * HP_METRIC_LEVENSHTEIN (uniform weights) and HP_METRIC_INDEL / HP_METRIC_LCSSEQ. */

@@ -45,15 +45,28 @@ static inline uint64_t bit_range(size_t lo, size_t hi) {
     return upto & (~(uint64_t)0 << lo);
 }
 
-/* Matching and transpositions with b in one word (nb <= 64). Returns m; *t receives
- * the transposition count (before halving). Branch-free per element of a (whether an
- * element finds a partner is as good as random, so a branch on it mispredicts half the
- * time): the window is two shifts, the lowest candidate is cand & -cand, and the
- * element is written to matched[] every time but only counted when it matched. */
+/* Where match_word reads the match words of b: a per-thread direct table built from b,
+ * or a prepared query's hp__pm (one word) built from a longer sequence whose element
+ * `shift` is b[0], so its words are shifted down. */
+typedef struct mask_src {
+    const hp__pm1 *p1;
+    const hp__pm *pm;
+    unsigned shift;
+} mask_src;
+
+static inline uint64_t mask_of(const mask_src *m, uint32_t c) {
+    if (m->p1) return hp__pm1_get(m->p1, c);
+    return hp__pm_get(m->pm, c)[0] >> m->shift;
+}
+
+/* Matching and transpositions with b in one word (nb <= 64), b's match words from src.
+ * Returns m; *t receives the transposition count (before halving). Branch-free per
+ * element of a (whether an element finds a partner is as good as random, so a branch on
+ * it mispredicts half the time): the window is two shifts, the lowest candidate is
+ * cand & -cand, and the element is written to matched[] every time but only counted
+ * when it matched. */
 static size_t match_word(size_t *t, const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-                         size_t bound) {
-    hp__pm1 spare;
-    hp__pm1 *pm = hp__pm1_begin(&spare, b, nb); /* a direct table for values below 256 */
+                         size_t bound, const mask_src *src) {
     uint32_t matched[65];
     uint64_t flagged = 0;
     size_t m = 0;
@@ -62,7 +75,7 @@ static size_t match_word(size_t *t, const uint32_t *a, size_t na, const uint32_t
         size_t lo = i > bound ? i - bound : 0;   /* < nb */
         size_t hi = i + bound < nb - 1 ? i + bound : nb - 1;
         uint64_t window = (~(uint64_t)0 >> (63 - hi)) & (~(uint64_t)0 << lo);
-        uint64_t cand = hp__pm1_get(pm, a[i]) & ~flagged & window;
+        uint64_t cand = mask_of(src, a[i]) & ~flagged & window;
         flagged |= cand & (~cand + 1);
         matched[m] = a[i];
         m += cand != 0;
@@ -72,8 +85,17 @@ static size_t match_word(size_t *t, const uint32_t *a, size_t na, const uint32_t
         trans += matched[k] != b[__builtin_ctzll(flagged)];
         flagged &= flagged - 1;
     }
-    hp__pm1_end(pm, b, nb);
     *t = trans;
+    return m;
+}
+
+/* match_word with a per-thread table built from b. */
+static size_t match_word_table(size_t *t, const uint32_t *a, size_t na, const uint32_t *b,
+                               size_t nb, size_t bound) {
+    hp__pm1 spare, *p1 = hp__pm1_begin(&spare, b, nb); /* direct for values below 256 */
+    mask_src src = {p1, NULL, 0};
+    size_t m = match_word(t, a, na, b, nb, bound, &src);
+    hp__pm1_end(p1, b, nb);
     return m;
 }
 
@@ -122,7 +144,7 @@ static hp_status match_blocked(size_t *out_m, size_t *t, const uint32_t *a, size
 }
 
 hp_status hp__jaro(double *out, const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
-                   double min) {
+                   double min, const hp__pm *pm_a) {
     *out = 0;
     if (la == 0 && lb == 0) {
         *out = 1.0;
@@ -136,6 +158,21 @@ hp_status hp__jaro(double *out, const uint32_t *a, size_t la, const uint32_t *b,
         return HP_OK;
     }
     size_t bound = (la > lb ? la : lb) / 2 - 1;
+    if (pm_a && pm_a->words == 1 && la <= 64) {
+        /* a prepared query of at most 64 elements is the mask side whatever b's length
+         * (the matching is symmetric), so nothing is built per pair */
+        size_t n = la < lb ? la : lb, p = 0;
+        while (p < n && a[p] == b[p]) p++;
+        size_t m = 0, t = 0;
+        if (p < n) {
+            mask_src src = {NULL, pm_a, (unsigned)p};
+            m = match_word(&t, b + p, lb - p, a + p, la - p, bound, &src);
+        }
+        m += p;
+        if (m == 0) return HP_OK;
+        *out = jaro_formula(la, lb, m, t);
+        return HP_OK;
+    }
     /* Mask the shorter side (symmetric definition). */
     const uint32_t *x = a, *y = b;
     size_t nx = la, ny = lb;
@@ -149,7 +186,7 @@ hp_status hp__jaro(double *out, const uint32_t *a, size_t la, const uint32_t *b,
     size_t m = 0, t = 0;
     if (p < ny && p < nx) {
         if (ny - p <= 64)
-            m = match_word(&t, x + p, nx - p, y + p, ny - p, bound);
+            m = match_word_table(&t, x + p, nx - p, y + p, ny - p, bound);
         else
             HP_FORWARD_IF_ERROR(match_blocked(&m, &t, x + p, nx - p, y + p, ny - p, bound));
     }
@@ -160,7 +197,7 @@ hp_status hp__jaro(double *out, const uint32_t *a, size_t la, const uint32_t *b,
 }
 
 hp_status hp__jaro_winkler(double *out, const uint32_t *a, size_t la, const uint32_t *b, size_t lb,
-                           double prefix_weight, double min) {
+                           double prefix_weight, double min, const hp__pm *pm_a) {
     size_t n = la < lb ? la : lb;
     if (n > 4) n = 4;
     size_t p = 0;
@@ -177,7 +214,7 @@ hp_status hp__jaro_winkler(double *out, const uint32_t *a, size_t la, const uint
         }
     }
     double sim = 0;
-    HP_FORWARD_IF_ERROR(hp__jaro(&sim, a, la, b, lb, jmin - 1e-9));
+    HP_FORWARD_IF_ERROR(hp__jaro(&sim, a, la, b, lb, jmin - 1e-9, pm_a));
     if (sim > 0.7) {
         sim += pw * (1.0 - sim);
         if (sim > 1.0) sim = 1.0;

@@ -33,13 +33,16 @@ static void metric_prep_release(hp__prep *self) {
     hp__free(p);
 }
 
-static bool uses_pm(const hp_scorer *sc) {
+static bool uses_pm(const hp_scorer *sc, size_t la) {
     switch (sc->id) {
     case HP_METRIC_LEVENSHTEIN:
     case HP_METRIC_INDEL:
     case HP_METRIC_LCSSEQ:
     case HP_METRIC_OSA:
         return true;
+    case HP_METRIC_JARO:
+    case HP_METRIC_JARO_WINKLER:
+        return la <= 64; /* jaro.c masks a prepared query of one word */
     default:
         return false;
     }
@@ -47,7 +50,7 @@ static bool uses_pm(const hp_scorer *sc) {
 
 hp_status hp__metric_prepare(hp__prep **out, const hp_scorer *sc, const uint32_t *a, size_t la) {
     *out = NULL;
-    if (!uses_pm(sc) || la == 0) return HP_OK;
+    if (!uses_pm(sc, la) || la == 0) return HP_OK;
     metric_prep *p = hp__malloc(sizeof *p);
     HP_RETURN_IF(p == NULL, HP_ENOMEM, "no memory for a prepared query");
     p->base.release = metric_prep_release;
@@ -211,9 +214,10 @@ hp_status hp__metric_score(double *out, const hp_scorer *sc, const hp__prep *pre
         if (min < 0) min = 0;
         double sim = 0;
         if (sc->id == HP_METRIC_JARO)
-            HP_FORWARD_IF_ERROR(hp__jaro(&sim, a, la, b, lb, min));
+            HP_FORWARD_IF_ERROR(hp__jaro(&sim, a, la, b, lb, min, pm));
         else
-            HP_FORWARD_IF_ERROR(hp__jaro_winkler(&sim, a, la, b, lb, sc->prefix_weight, min));
+            HP_FORWARD_IF_ERROR(
+                hp__jaro_winkler(&sim, a, la, b, lb, sc->prefix_weight, min, pm));
         if (sim_measure) {
             *out = isnan(cutoff) || sim >= cutoff ? sim : 0.0;
         } else {
