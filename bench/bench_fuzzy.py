@@ -11,7 +11,9 @@ hotpath is faster):
      workers parameter) and RapidFuzz's cdist(workers=-1) + argmax, against hotpath's
      extractOne(workers=-1) with the choices as a list, and as a hotpath.Strings packed
      once;
-  3. cdist 5k x 5k with ratio, workers=-1;
+  3. cdist 5k x 5k with ratio, workers=-1; then, one thread each, cdist 2k x 2k and
+     extractOne of 20 queries over 100k choices with other scorers (Levenshtein,
+     Indel, JaroWinkler, token_sort_ratio, WRatio);
   4. sparse all-pairs at cutoff 90 on 200k strings: time, pairs found and peak memory
      (resident set of a child process), against the memory the dense matrix would need.
 Install the peers with `pip install .[bench]`; missing ones are skipped.
@@ -175,6 +177,39 @@ def cdist(quick: bool) -> None:
     report(f"cdist ratio {n} x {n}, workers=-1", t_ours, [("rapidfuzz", t_rf)])
 
 
+def other_scorers(quick: bool) -> None:
+    """cdist and extractOne with the other common scorers, one thread each (RapidFuzz's
+    extractOne has no workers; its cdist has SIMD paths for several of these)."""
+    from hotpath.distance import Indel, JaroWinkler
+    from rapidfuzz.distance import Indel as rf_Indel
+    from rapidfuzz.distance import JaroWinkler as rf_JW
+    rng = random.Random(5)
+    n, nchoices, nq = (2000, 100_000, 20) if not quick else (300, 10_000, 5)
+    strings = [phrase(rng, 10, 40) for _ in range(n)]
+    choices = [phrase(rng, 10, 40) for _ in range(nchoices)]
+    queries = [mutate(rng, rng.choice(choices), 3) for _ in range(nq)]
+    pairs = [("Levenshtein.distance", Levenshtein.distance, rf_Lev.distance),
+             ("Indel.normalized_similarity", Indel.normalized_similarity,
+              rf_Indel.normalized_similarity),
+             ("JaroWinkler.similarity", JaroWinkler.similarity, rf_JW.similarity),
+             ("fuzz.token_sort_ratio", fuzz.token_sort_ratio, rf_fuzz.token_sort_ratio),
+             ("fuzz.WRatio", fuzz.WRatio, rf_fuzz.WRatio)]
+    for label, ours, theirs in pairs:
+        if label != "fuzz.WRatio":
+            t_ours, m_ours = best(lambda: process.cdist(strings, strings, scorer=ours, workers=1), 2)
+            t_rf, m_rf = best(lambda: rf_process.cdist(strings, strings, scorer=theirs, workers=1),
+                              2)
+            assert abs(m_ours.astype(float) - m_rf.astype(float)).max() < 1e-4, label
+            report(f"cdist {label} {n} x {n}, 1 thread", t_ours, [("rapidfuzz", t_rf)])
+        t_ours, r_ours = best(lambda: [process.extractOne(q, choices, scorer=ours)
+                                       for q in queries], 2)
+        t_rf, r_rf = best(lambda: [rf_process.extractOne(q, choices, scorer=theirs)
+                                   for q in queries], 2)
+        assert [r[2] for r in r_ours] == [r[2] for r in r_rf], label
+        report(f"extractOne {label}, {nq} x {nchoices // 1000}k, 1 thread", t_ours,
+               [("rapidfuzz", t_rf)])
+
+
 PAIRS_CHILD = r"""
 import json, random, resource, sys, time
 sys.path[:0] = [p for p in sys.argv[3:]]
@@ -221,6 +256,7 @@ def main() -> None:
     single_pairs(args.quick)
     extract_one(args.quick)
     cdist(args.quick)
+    other_scorers(args.quick)
     if not args.skip_pairs:
         sparse_pairs(20_000 if args.quick else args.pairs_n)
     print("\n".join(["", "markdown:"] + ROWS))
