@@ -8,9 +8,10 @@
  * out in twice the precision, then rounded:
  *     |res - S| <= eps*|S| + gamma(n-1)^2 * sum|x_i|,   gamma(k) = k*eps/(1 - k*eps).
  * Independent (s, c) lanes break the dependency chain of the adds: four in the scalar
- * reference, sixteen (four AVX2 vectors, or two AVX-512 vectors holding the same lanes)
- * in the SIMD paths. The lanes are combined with
- * the same TwoSum, which keeps the bound with n+15 in place of n-1. TwoSum needs no
+ * reference, sixteen in the SIMD paths (four AVX2 vectors, two AVX-512 vectors or eight
+ * NEON vectors holding the same lanes, so those three give bit-identical results). The
+ * lanes are combined with the same TwoSum, which keeps the bound with n+15 in place of
+ * n-1. TwoSum needs no
  * branches (unlike Fast2Sum it works whatever the magnitudes); no -ffast-math or FMA
  * contraction is allowed near it, which would delete the error terms.
  *
@@ -75,10 +76,16 @@ static double sum2_scalar(const hp__u_f64 *x, size_t n, double scale, double *na
     return combine(s, c, plain, LANES, naive, pair);
 }
 
+#if defined(__aarch64__) && !defined(HP_NO_SIMD)
+#define HAVE_NEON 1
+#else
+#define HAVE_NEON 0
+#endif
+
+enum { VLANES = 16 }; /* lanes of the SIMD paths: four AVX2 vectors of four doubles */
+
 #if HP_HAVE_X86_SIMD
 #include <immintrin.h>
-
-enum { VLANES = 16 }; /* four AVX2 vectors of four doubles */
 
 /* The same Sum2 with 16 lanes in four ymm registers each for s and c: the four
  * independent add chains hide the FP-add latency, so the loop runs at the add throughput
@@ -178,12 +185,67 @@ __attribute__((target("avx512f"))) static double sum2_avx512(const hp__u_f64 *x,
 }
 #endif
 
+#if HAVE_NEON
+#include <arm_neon.h>
+
+/* The same 16 lanes in eight 2-double NEON registers each for s and c (vector j holds
+ * lanes 2j and 2j+1, as the AVX2 registers hold lanes 4j..4j+3), the same TwoSum per
+ * lane, the same tail into lane 0 and the same combine: bit-identical to the AVX2 and
+ * AVX-512 paths. Eight independent chains cover the add latency of a NEON core. */
+__attribute__((always_inline)) static inline double sum2_neon_body(const hp__u_f64 *x, size_t n,
+                                                                   double scale, bool scaled,
+                                                                   double *naive,
+                                                                   double pair[2]) {
+    enum { V = VLANES / 2 };
+    float64x2_t s[V], c[V];
+    const float64x2_t k = vdupq_n_f64(scale);
+#pragma GCC unroll 8
+    for (int j = 0; j < V; j++) s[j] = c[j] = vdupq_n_f64(0.0);
+    size_t i = 0;
+    for (; i + VLANES <= n; i += VLANES) {
+#pragma GCC unroll 8
+        for (int j = 0; j < V; j++) {
+            /* a byte load: x may have any alignment (hp__u_f64) */
+            float64x2_t v = vreinterpretq_f64_u8(vld1q_u8((const uint8_t *)(x + i + 2 * j)));
+            if (scaled) v = vmulq_f64(v, k);
+            float64x2_t t = vaddq_f64(s[j], v);
+            float64x2_t bv = vsubq_f64(t, s[j]);
+            float64x2_t e = vaddq_f64(vsubq_f64(s[j], vsubq_f64(t, bv)), vsubq_f64(v, bv));
+            s[j] = t;
+            c[j] = vaddq_f64(c[j], e);
+        }
+    }
+    double ss[VLANES], cc[VLANES], pp[VLANES] = {0};
+#pragma GCC unroll 8
+    for (int j = 0; j < V; j++) {
+        vst1q_f64(ss + 2 * j, s[j]);
+        vst1q_f64(cc + 2 * j, c[j]);
+    }
+    for (; i < n; i++) {
+        double v = x[i] * scale, e;
+        two_sum(ss[0], v, &ss[0], &e);
+        cc[0] += e;
+    }
+    double result = combine(ss, cc, pp, VLANES, naive, pair);
+    *naive = result;
+    return result;
+}
+
+static double sum2_neon(const hp__u_f64 *x, size_t n, double scale, double *naive,
+                        double pair[2]) {
+    return scale == 1.0 ? sum2_neon_body(x, n, 1.0, false, naive, pair)
+                        : sum2_neon_body(x, n, scale, true, naive, pair);
+}
+#endif
+
 static double sum2(const hp__u_f64 *x, size_t n, double scale, double *naive) {
     double pair[2];
 #if HP_HAVE_X86_SIMD
     hp_simd level = hp__simd();
     if (level == HP_SIMD_AVX512) return sum2_avx512(x, n, scale, naive, pair);
     if (level == HP_SIMD_AVX2) return sum2_avx2(x, n, scale, naive, pair);
+#elif HAVE_NEON
+    if (hp__simd() == HP_SIMD_NEON) return sum2_neon(x, n, scale, naive, pair);
 #endif
     return sum2_scalar(x, n, scale, naive, pair);
 }
@@ -198,6 +260,11 @@ void hp__sum2_pair(const hp__u_f64 *x, size_t n, double pair[2]) {
     }
     if (level == HP_SIMD_AVX2) {
         (void)sum2_avx2(x, n, 1.0, &naive, pair);
+        return;
+    }
+#elif HAVE_NEON
+    if (hp__simd() == HP_SIMD_NEON) {
+        (void)sum2_neon(x, n, 1.0, &naive, pair);
         return;
     }
 #endif

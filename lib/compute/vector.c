@@ -19,15 +19,18 @@
  * product per block, so it runs as one: a block of b rows (about 256 KiB) is copied into
  * panels of NR rows stored dimension-major ([dim][NR]); a panel of MR a rows likewise
  * ([dim][MR]). The micro-kernel keeps MR x NR float accumulators in registers (AVX-512:
- * 12 x 32 in 24 zmm registers; AVX2: 6 x 16 in 12 ymm) and per k does two vector loads
- * of b, MR broadcasts of a and 2*MR FMAs (L2: a subtraction before each FMA) — the
- * "outer product" form of GEMM kernels, so no horizontal sums are needed. Every KBLOCK
+ * 12 x 32 in 24 zmm registers; AVX2: 6 x 16 in 12 ymm; NEON: 8 x 8 in 16 q registers)
+ * and per k does two vector loads of b, MR broadcasts of a (NEON: two loads whose lanes
+ * feed the FMAs) and 2*MR FMAs (L2: a subtraction before each FMA) — the "outer
+ * product" form of GEMM kernels, so no horizontal sums are needed. Every KBLOCK
  * steps of k the accumulators are added into a double tile, which gives the same error
  * bound as the pair kernels. With few a rows (< MR/2) packing would not pay; those tiles
  * use the pair kernels on the rows in place. f64 and i8 tiles use the pair kernels.
  *
  * Dispatch: hp__simd() per call (hp_simd_set_level applies to the next call); AVX-512
  * kernels exist for f32 (the hot case), f64 and i8 run their AVX2 code at that level.
+ * On aarch64 the NEON level has its own f32, f64 and i8 pair kernels and f32 tile
+ * kernel; they keep the AVX2 lane layout, so every bound above holds for them too.
  */
 #include "compute/vector_internal.h"
 
@@ -35,6 +38,15 @@
 
 #include <float.h>
 #include <stdatomic.h>
+
+#if defined(__aarch64__) && !defined(HP_NO_SIMD)
+#define HAVE_NEON 1
+#include <arm_neon.h>
+#else
+#define HAVE_NEON 0
+#endif
+/* Levels with a packed (register-blocked) f32 tile kernel. */
+#define HAVE_PACKED (HP_HAVE_X86_SIMD || HAVE_NEON)
 
 enum { KBLOCK = 64 };          /* products per float lane before the double flush */
 enum { MODE_DOT, MODE_COS, MODE_L2 };
@@ -330,22 +342,220 @@ HP__AVX512 static sums sums_f32_avx512(const float *a, const float *b, size_t n,
 }
 #endif /* HP_HAVE_X86_SIMD */
 
+/* ---------------------------------------------------------------- NEON (aarch64)
+ *
+ * Advanced SIMD is part of the aarch64 base ISA, so these need no target attribute and
+ * no feature check: 128-bit vectors, 32 registers. The f32 and f64 passes mirror the
+ * AVX2 ones with four 4-float (2-double) accumulators per sum, so a float lane sees the
+ * same KBLOCK products between flushes and the documented bounds hold unchanged. */
+#if HAVE_NEON
+
+#define HP__NEON_INLINE __attribute__((always_inline)) static inline
+
+/* One step of a pass into one accumulator of each sum. */
+HP__NEON_INLINE void step_f32_neon(float32x4_t *ab, float32x4_t *aa, float32x4_t *bb, float32x4_t a,
+                                   float32x4_t b, int mode) {
+    if (mode == MODE_L2) {
+        float32x4_t d = vsubq_f32(a, b);
+        *ab = vfmaq_f32(*ab, d, d);
+    } else {
+        *ab = vfmaq_f32(*ab, a, b);
+        if (mode == MODE_COS) {
+            *aa = vfmaq_f32(*aa, a, a);
+            *bb = vfmaq_f32(*bb, b, b);
+        }
+    }
+}
+
+HP__NEON_INLINE float64x2_t widen_sum_f32(float32x4_t v) {
+    return vaddq_f64(vcvt_f64_f32(vget_low_f32(v)), vcvt_high_f64_f32(v));
+}
+
+/* Blocked-f32 pass, 16 elements per step in four accumulators per sum (each lane takes
+ * one product per step), flushed into double every KBLOCK steps. A remainder of 4..15
+ * elements takes up to three 4-wide steps, one into each of the first three
+ * accumulators: the block then had fewer than KBLOCK full steps, so no lane exceeds
+ * KBLOCK products. Fewer than 4 left: the scalar loop. */
+HP__NEON_INLINE sums sums_f32_neon_body(const float *a, const float *b, size_t n, int mode) {
+    float64x2_t d[3];
+#pragma GCC unroll 3
+    for (int q = 0; q < 3; q++) d[q] = vdupq_n_f64(0.0);
+    size_t i = 0;
+    while (n - i >= 4) {
+        size_t stop = n - i > (size_t)KBLOCK * 16 ? i + (size_t)KBLOCK * 16 : n;
+        float32x4_t x[3][4];
+#pragma GCC unroll 3
+        for (int q = 0; q < 3; q++) x[q][0] = x[q][1] = x[q][2] = x[q][3] = vdupq_n_f32(0.0f);
+        for (; i + 16 <= stop; i += 16) {
+#pragma GCC unroll 4
+            for (int u = 0; u < 4; u++) {
+                step_f32_neon(&x[0][u], &x[1][u], &x[2][u], vld1q_f32(a + i + 4 * u),
+                              vld1q_f32(b + i + 4 * u), mode);
+            }
+        }
+#pragma GCC unroll 3
+        for (int u = 0; u < 3; u++) {
+            if (i + 4 > stop) break;
+            step_f32_neon(&x[0][u], &x[1][u], &x[2][u], vld1q_f32(a + i), vld1q_f32(b + i), mode);
+            i += 4;
+        }
+        int used = mode == MODE_COS ? 3 : 1;
+#pragma GCC unroll 3
+        for (int q = 0; q < used; q++) {
+            float64x2_t t = vaddq_f64(vaddq_f64(widen_sum_f32(x[q][0]), widen_sum_f32(x[q][1])),
+                                      vaddq_f64(widen_sum_f32(x[q][2]), widen_sum_f32(x[q][3])));
+            d[q] = vaddq_f64(d[q], t);
+        }
+    }
+    sums tail = sums_f32_scalar(a + i, b + i, n - i, mode);
+    sums r;
+#pragma GCC unroll 3
+    for (int q = 0; q < 3; q++) r.s[q] = vaddvq_f64(d[q]) + tail.s[q];
+    return r;
+}
+
+static sums sums_f32_neon(const float *a, const float *b, size_t n, int mode) {
+    switch (mode) {
+    case MODE_DOT: return sums_f32_neon_body(a, b, n, MODE_DOT);
+    case MODE_COS: return sums_f32_neon_body(a, b, n, MODE_COS);
+    default: return sums_f32_neon_body(a, b, n, MODE_L2);
+    }
+}
+
+HP__NEON_INLINE void step_f64_neon(float64x2_t *ab, float64x2_t *aa, float64x2_t *bb, float64x2_t a,
+                                   float64x2_t b, int mode) {
+    if (mode == MODE_L2) {
+        float64x2_t d = vsubq_f64(a, b);
+        *ab = vfmaq_f64(*ab, d, d);
+    } else {
+        *ab = vfmaq_f64(*ab, a, b);
+        if (mode == MODE_COS) {
+            *aa = vfmaq_f64(*aa, a, a);
+            *bb = vfmaq_f64(*bb, b, b);
+        }
+    }
+}
+
+/* f64: four 2-lane accumulators per sum (the eight lanes of the AVX2 pass). */
+HP__NEON_INLINE sums sums_f64_neon_body(const double *a, const double *b, size_t n, int mode) {
+    float64x2_t x[3][4];
+#pragma GCC unroll 3
+    for (int q = 0; q < 3; q++) x[q][0] = x[q][1] = x[q][2] = x[q][3] = vdupq_n_f64(0.0);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+#pragma GCC unroll 4
+        for (int u = 0; u < 4; u++) {
+            step_f64_neon(&x[0][u], &x[1][u], &x[2][u], vld1q_f64(a + i + 2 * u),
+                          vld1q_f64(b + i + 2 * u), mode);
+        }
+    }
+    sums tail = sums_f64_scalar(a + i, b + i, n - i, mode);
+    sums r;
+#pragma GCC unroll 3
+    for (int q = 0; q < 3; q++) {
+        float64x2_t t = vaddq_f64(vaddq_f64(x[q][0], x[q][1]), vaddq_f64(x[q][2], x[q][3]));
+        r.s[q] = vaddvq_f64(t) + tail.s[q];
+    }
+    return r;
+}
+
+static sums sums_f64_neon(const double *a, const double *b, size_t n, int mode) {
+    switch (mode) {
+    case MODE_DOT: return sums_f64_neon_body(a, b, n, MODE_DOT);
+    case MODE_COS: return sums_f64_neon_body(a, b, n, MODE_COS);
+    default: return sums_f64_neon_body(a, b, n, MODE_L2);
+    }
+}
+
+/* i8: plain NEON (no dot-product extension). Products of 8 bytes at a time are exact in
+ * 16 bits (|x*y| <= 2^14), vpadalq pair-sums them into 32-bit lanes; L2 squares the
+ * absolute difference, exact as unsigned bytes (|x-y| <= 255), in unsigned 16 and 32
+ * bits. Per 32-byte step a 32-bit lane gains at most 2*2*2^14 = 2^16 (L2: 4*255^2 <
+ * 2^18), so blocks of I8_BLOCK = 4096 steps stay below 2^28 (2^30); then the two
+ * accumulators are added and pair-summed into 64-bit lanes. Exact. */
+enum { I8_BLOCK = 4096 };
+
+HP__NEON_INLINE int32x4_t dot8_neon(int32x4_t acc, int8x8_t x, int8x8_t y) {
+    return vpadalq_s16(acc, vmull_s8(x, y));
+}
+
+HP__NEON_INLINE sums sums_i8_neon_body(const int8_t *a, const int8_t *b, size_t n, int mode) {
+    int64x2_t w[3];
+#pragma GCC unroll 3
+    for (int q = 0; q < 3; q++) w[q] = vdupq_n_s64(0);
+    uint64x2_t wl = vdupq_n_u64(0);
+    size_t i = 0;
+    while (i + 32 <= n) {
+        size_t stop = n - i > (size_t)I8_BLOCK * 32 ? i + (size_t)I8_BLOCK * 32 : n;
+        int32x4_t x[3][2];
+#pragma GCC unroll 3
+        for (int q = 0; q < 3; q++) x[q][0] = x[q][1] = vdupq_n_s32(0);
+        uint32x4_t y[2] = {vdupq_n_u32(0), vdupq_n_u32(0)};
+        for (; i + 32 <= stop; i += 32) {
+#pragma GCC unroll 2
+            for (int u = 0; u < 2; u++) {
+                int8x16_t va = vld1q_s8(a + i + 16 * u), vb = vld1q_s8(b + i + 16 * u);
+                if (mode == MODE_L2) {
+                    uint8x16_t d = vreinterpretq_u8_s8(vabdq_s8(va, vb));
+                    y[0] = vpadalq_u16(y[0], vmull_u8(vget_low_u8(d), vget_low_u8(d)));
+                    y[1] = vpadalq_u16(y[1], vmull_high_u8(d, d));
+                } else {
+                    int8x8_t al = vget_low_s8(va), ah = vget_high_s8(va);
+                    int8x8_t bl = vget_low_s8(vb), bh = vget_high_s8(vb);
+                    x[0][0] = dot8_neon(x[0][0], al, bl);
+                    x[0][1] = dot8_neon(x[0][1], ah, bh);
+                    if (mode == MODE_COS) {
+                        x[1][0] = dot8_neon(x[1][0], al, al);
+                        x[1][1] = dot8_neon(x[1][1], ah, ah);
+                        x[2][0] = dot8_neon(x[2][0], bl, bl);
+                        x[2][1] = dot8_neon(x[2][1], bh, bh);
+                    }
+                }
+            }
+        }
+#pragma GCC unroll 3
+        for (int q = 0; q < 3; q++) w[q] = vpadalq_s32(w[q], vaddq_s32(x[q][0], x[q][1]));
+        wl = vpadalq_u32(wl, vaddq_u32(y[0], y[1]));
+    }
+    sums tail = sums_i8_scalar(a + i, b + i, n - i, mode);
+    sums r;
+#pragma GCC unroll 3
+    for (int q = 0; q < 3; q++) r.s[q] = (double)vaddvq_s64(w[q]) + tail.s[q];
+    if (mode == MODE_L2) r.s[0] = (double)vaddvq_u64(wl) + tail.s[0];
+    return r;
+}
+
+static sums sums_i8_neon(const int8_t *a, const int8_t *b, size_t n, int mode) {
+    switch (mode) {
+    case MODE_DOT: return sums_i8_neon_body(a, b, n, MODE_DOT);
+    case MODE_COS: return sums_i8_neon_body(a, b, n, MODE_COS);
+    default: return sums_i8_neon_body(a, b, n, MODE_L2);
+    }
+}
+#endif /* HAVE_NEON */
+
 /* ---------------------------------------------------------------- dispatch */
 
-/* 0 scalar, 2 AVX2, 3 AVX-512: the kernel family for the current level. */
+/* The kernel family for a level (ISA_AVX512 runs AVX2 code for f64 and i8). */
+enum { ISA_SCALAR, ISA_NEON, ISA_AVX2, ISA_AVX512 };
+
 static int isa(void) {
 #if HP_HAVE_X86_SIMD
     hp_simd level = hp__simd();
-    if (level == HP_SIMD_AVX512) return 3;
-    if (level == HP_SIMD_AVX2) return 2;
+    if (level == HP_SIMD_AVX512) return ISA_AVX512;
+    if (level == HP_SIMD_AVX2) return ISA_AVX2;
+#elif HAVE_NEON
+    if (hp__simd() == HP_SIMD_NEON) return ISA_NEON;
 #endif
-    return 0;
+    return ISA_SCALAR;
 }
 
 static sums sums_f32(const float *a, const float *b, size_t n, int mode, int level) {
 #if HP_HAVE_X86_SIMD
-    if (level == 3) return sums_f32_avx512(a, b, n, mode);
-    if (level == 2) return sums_f32_avx2(a, b, n, mode);
+    if (level == ISA_AVX512) return sums_f32_avx512(a, b, n, mode);
+    if (level == ISA_AVX2) return sums_f32_avx2(a, b, n, mode);
+#elif HAVE_NEON
+    if (level == ISA_NEON) return sums_f32_neon(a, b, n, mode);
 #endif
     (void)level;
     return sums_f32_scalar(a, b, n, mode);
@@ -353,7 +563,9 @@ static sums sums_f32(const float *a, const float *b, size_t n, int mode, int lev
 
 static sums sums_f64(const double *a, const double *b, size_t n, int mode, int level) {
 #if HP_HAVE_X86_SIMD
-    if (level >= 2) return sums_f64_avx2(a, b, n, mode);
+    if (level >= ISA_AVX2) return sums_f64_avx2(a, b, n, mode);
+#elif HAVE_NEON
+    if (level == ISA_NEON) return sums_f64_neon(a, b, n, mode);
 #endif
     (void)level;
     return sums_f64_scalar(a, b, n, mode);
@@ -361,7 +573,9 @@ static sums sums_f64(const double *a, const double *b, size_t n, int mode, int l
 
 static sums sums_i8(const int8_t *a, const int8_t *b, size_t n, int mode, int level) {
 #if HP_HAVE_X86_SIMD
-    if (level >= 2) return sums_i8_avx2(a, b, n, mode);
+    if (level >= ISA_AVX2) return sums_i8_avx2(a, b, n, mode);
+#elif HAVE_NEON
+    if (level == ISA_NEON) return sums_i8_neon(a, b, n, mode);
 #endif
     (void)level;
     return sums_i8_scalar(a, b, n, mode);
@@ -454,7 +668,7 @@ hp_status hp_vec_score_i8(double *out, const int8_t *a, const int8_t *b, size_t 
 }
 
 /* ---------------------------------------------------------------- f32 tiles */
-#if HP_HAVE_X86_SIMD
+#if HAVE_PACKED
 
 /* Copies rows [0, rows) of x (stride dim) into panels of nr rows, dimension-major:
  * panel p holds x[p*nr + r][k] at dst[p*dim*nr + k*nr + r]; missing rows are zeros. */
@@ -473,6 +687,7 @@ static void pack_panels(float *dst, const float *x, size_t rows, size_t dim, siz
         }
     }
 }
+#if HP_HAVE_X86_SIMD
 
 /* One MR x NR tile (see the file comment), added into tile rows of stride ldt:
  * AVX-512, MR = 12, NR = 32. This is the hot loop of cdist and top-k. */
@@ -567,6 +782,69 @@ HP__AVX2 static void tile_avx2(double *t, size_t ldt, const float *ap, const flo
 }
 #endif /* HP_HAVE_X86_SIMD */
 
+#if HAVE_NEON
+/* NEON: MR = 8, NR = 8. 16 accumulators, two b vectors and the 8 a values of step k
+ * in two vectors, whose lanes feed the FMAs directly (fmla by element: no broadcasts),
+ * 20 of the 32 registers. The L2 form needs a broadcast and a difference per row; GCC 12
+ * then spills one accumulator per step. Untuned: no aarch64 hardware has timed this. */
+#define NEON_ROW(i, av, lane)                                                                      \
+    do {                                                                                           \
+        if (l2) {                                                                                  \
+            float32x4_t s_ = vdupq_laneq_f32(av, lane);                                            \
+            float32x4_t d0_ = vsubq_f32(b0, s_), d1_ = vsubq_f32(b1, s_);                          \
+            c[i][0] = vfmaq_f32(c[i][0], d0_, d0_);                                                \
+            c[i][1] = vfmaq_f32(c[i][1], d1_, d1_);                                                \
+        } else {                                                                                   \
+            c[i][0] = vfmaq_laneq_f32(c[i][0], b0, av, lane);                                      \
+            c[i][1] = vfmaq_laneq_f32(c[i][1], b1, av, lane);                                      \
+        }                                                                                          \
+    } while (0)
+
+HP__NEON_INLINE void micro_neon_body(double *t, size_t ldt, const float *ap, const float *bp,
+                                     size_t dim, bool l2) {
+    enum { MR = 8 };
+    for (size_t k0 = 0; k0 < dim; k0 += KBLOCK) {
+        size_t k1 = dim - k0 > KBLOCK ? k0 + KBLOCK : dim;
+        float32x4_t c[MR][2];
+#pragma GCC unroll 8
+        for (int i = 0; i < MR; i++) c[i][0] = c[i][1] = vdupq_n_f32(0.0f);
+        for (size_t k = k0; k < k1; k++) {
+            float32x4_t b0 = vld1q_f32(bp + k * 8), b1 = vld1q_f32(bp + k * 8 + 4);
+            float32x4_t a0 = vld1q_f32(ap + k * MR), a1 = vld1q_f32(ap + k * MR + 4);
+            NEON_ROW(0, a0, 0);
+            NEON_ROW(1, a0, 1);
+            NEON_ROW(2, a0, 2);
+            NEON_ROW(3, a0, 3);
+            NEON_ROW(4, a1, 0);
+            NEON_ROW(5, a1, 1);
+            NEON_ROW(6, a1, 2);
+            NEON_ROW(7, a1, 3);
+        }
+#pragma GCC unroll 8
+        for (int i = 0; i < MR; i++) {
+            double *row = t + (size_t)i * ldt;
+            float64x2_t v[4] = {vcvt_f64_f32(vget_low_f32(c[i][0])), vcvt_high_f64_f32(c[i][0]),
+                                vcvt_f64_f32(vget_low_f32(c[i][1])), vcvt_high_f64_f32(c[i][1])};
+#pragma GCC unroll 4
+            for (int h = 0; h < 4; h++) {
+                if (k0 > 0) v[h] = vaddq_f64(v[h], vld1q_f64(row + 2 * h));
+                vst1q_f64(row + 2 * h, v[h]);
+            }
+        }
+    }
+}
+#undef NEON_ROW
+
+static void tile_neon(double *t, size_t ldt, const float *ap, const float *bpack, size_t panels,
+                      size_t dim, bool l2) {
+    for (size_t p = 0; p < panels; p++) {
+        if (l2) micro_neon_body(t + p * 8, ldt, ap, bpack + p * dim * 8, dim, true);
+        else micro_neon_body(t + p * 8, ldt, ap, bpack + p * dim * 8, dim, false);
+    }
+}
+#endif /* HAVE_NEON */
+#endif /* HAVE_PACKED */
+
 /* ---------------------------------------------------------------- tile walker */
 
 typedef struct walk {
@@ -587,19 +865,36 @@ static void walk_free(walk *w) {
     hp__free(w->rb);
 }
 
-static bool walk_init(walk *w, const hp__tile_job *job, size_t rows_a, size_t rows_b) {
-    *w = (walk){.level = isa(), .mr = GENERIC_MR, .nr = 1};
-    size_t dim = job->dim;
+/* The register tile (MR a rows x NR b rows) of the packed f32 kernel of a level; false
+ * where f32 tiles use the pair kernels. */
+static bool packed_shape(int level, size_t *mr, size_t *nr) {
 #if HP_HAVE_X86_SIMD
-    if (job->type == HP__VF32 && w->level >= 2) {
-        size_t mr = w->level == 3 ? 12 : 6, nr = w->level == 3 ? 32 : 16;
-        if (rows_a >= mr / 2) {
-            w->packed = true;
-            w->mr = mr;
-            w->nr = nr;
-        }
+    if (level == ISA_AVX512) {
+        *mr = 12, *nr = 32;
+        return true;
+    }
+    if (level == ISA_AVX2) {
+        *mr = 6, *nr = 16;
+        return true;
+    }
+#elif HAVE_NEON
+    if (level == ISA_NEON) {
+        *mr = 8, *nr = 8;
+        return true;
     }
 #endif
+    (void)level, (void)mr, (void)nr;
+    return false;
+}
+
+static bool walk_init(walk *w, const hp__tile_job *job, size_t rows_a, size_t rows_b) {
+    *w = (walk){.level = isa(), .mr = GENERIC_MR, .nr = 1};
+    size_t dim = job->dim, mr, nr;
+    if (job->type == HP__VF32 && packed_shape(w->level, &mr, &nr) && rows_a >= mr / 2) {
+        w->packed = true;
+        w->mr = mr;
+        w->nr = nr;
+    }
     size_t row_bytes = dim * type_size(job->type);
     size_t rows = BLOCK_BYTES / row_bytes;
     if (rows > MAX_BLOCK_ROWS) rows = MAX_BLOCK_ROWS;
@@ -633,12 +928,18 @@ static const void *row_at(const hp__tile_job *job, const void *m, size_t row) {
 static void fill_tile(const hp__tile_job *job, walk *w, size_t i0, size_t mi, size_t j0,
                       size_t nj, size_t panel) {
     bool l2 = raw_mode(job->metric) == MODE_L2;
-#if HP_HAVE_X86_SIMD
+#if HAVE_PACKED
     if (w->packed) {
         const float *ap = w->apack + panel * w->mr * job->dim;
-        size_t panels = (nj + w->nr - 1) / w->nr;
-        if (w->level == 3) tile_avx512(w->tile, w->block_rows, ap, w->bpack, panels, job->dim, l2);
-        else tile_avx2(w->tile, w->block_rows, ap, w->bpack, panels, job->dim, l2);
+        size_t panels = (nj + w->nr - 1) / w->nr, dim = job->dim;
+#if HP_HAVE_X86_SIMD
+        double *t = w->tile;
+        size_t ldt = w->block_rows;
+        if (w->level == ISA_AVX512) tile_avx512(t, ldt, ap, w->bpack, panels, dim, l2);
+        else tile_avx2(t, ldt, ap, w->bpack, panels, dim, l2);
+#else
+        tile_neon(w->tile, w->block_rows, ap, w->bpack, panels, dim, l2);
+#endif
         return;
     }
 #endif
@@ -665,7 +966,7 @@ bool hp__vec_tiles(const hp__tile_job *job, void *ctx, size_t a0, size_t a1, siz
         for (size_t i = a0; i < a1; i++)
             w.ra[i - a0] = inv_norm(job->type, row_at(job, job->a, i), dim, w.level);
     }
-#if HP_HAVE_X86_SIMD
+#if HAVE_PACKED
     if (w.packed) {
         for (size_t i = a0, p = 0; i < a1; i += w.mr, p++) {
             size_t mi = a1 - i < w.mr ? a1 - i : w.mr;
@@ -679,7 +980,7 @@ bool hp__vec_tiles(const hp__tile_job *job, void *ctx, size_t a0, size_t a1, siz
             for (size_t j = 0; j < nj; j++)
                 w.rb[j] = inv_norm(job->type, row_at(job, job->b, jb + j), dim, w.level);
         }
-#if HP_HAVE_X86_SIMD
+#if HAVE_PACKED
         if (w.packed) pack_panels(w.bpack, row_at(job, job->b, jb), nj, dim, w.nr);
 #endif
         for (size_t i = a0, p = 0; i < a1; i += w.mr, p++) {

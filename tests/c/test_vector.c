@@ -47,10 +47,12 @@ static double reference(const float *a, const float *b, size_t dim, hp_vec_metri
     }
 }
 
-/* Levels to run: scalar up to the detected one (sse42 runs the scalar code). */
+/* Levels to run: scalar up to the detected one (sse42 runs the scalar code); on aarch64
+ * scalar and NEON (the x86 levels cannot be set there). */
 static int levels(int *out) {
     int n = 0;
-    for (int l = HP_SIMD_SCALAR; l <= (int)hp_simd_detected() && l <= HP_SIMD_AVX512; l++) out[n++] = l;
+    int top = hp_simd_detected() == HP_SIMD_NEON ? HP_SIMD_SCALAR : (int)hp_simd_detected();
+    for (int l = HP_SIMD_SCALAR; l <= top && l <= HP_SIMD_AVX512; l++) out[n++] = l;
     if (hp_simd_detected() == HP_SIMD_NEON) out[n++] = HP_SIMD_NEON;
     return n;
 }
