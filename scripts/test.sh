@@ -8,10 +8,14 @@
 #      test, CLI test (meson test), printing Check's summary line
 #   5. a staged install, and a C program built against it with pkg-config
 #   6. the Check suites again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   7. the Check suites under valgrind (meson test --setup valgrind)
+#   7. the Check suites under valgrind (meson test --setup valgrind); beside 6 and 7, in
+#      the background, scripts/test_aarch64.sh: an aarch64 cross build (gcc-aarch64-linux-gnu
+#      and qemu-user via apt-get) running the Check suites and the NEON-vs-scalar tests
+#      under qemu-user
 #   8. pytest once per backend (cffi with the CPython fast path, then ctypes without it),
 #      printing pytest's summary lines
-# Usage: bash scripts/test.sh [--quick]   (--quick skips the sanitizer and valgrind runs)
+# Usage: bash scripts/test.sh [--quick]   (--quick skips the sanitizer, valgrind and aarch64
+# runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -68,6 +72,14 @@ echo "$out"
 LD_LIBRARY_PATH="$libdir" "$(find build/stage -path '*bin/hotpath')" version
 
 if [ $quick -eq 0 ]; then
+  # The emulated aarch64 run is single-threaded and mostly waits on qemu: it runs on the
+  # other core while the sanitizer and valgrind runs below take this one.
+  step "aarch64: cross build, Check suites and NEON kernels under qemu-user (background)"
+  bash scripts/test_aarch64.sh >build/ci/aarch64.log 2>&1 &
+  aarch64_pid=$!
+  trap 'kill "$aarch64_pid" 2>/dev/null || true' EXIT
+  echo "started (log: build/ci/aarch64.log)"
+
   step "Check suites under AddressSanitizer + UndefinedBehaviorSanitizer"
   meson setup build/asan --wipe -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
     -Dc_args=-fno-sanitize-recover=all >/dev/null 2>&1 \
@@ -87,6 +99,16 @@ if [ $quick -eq 0 ]; then
   step "Check suites under valgrind"
   meson test -C build/ci --setup valgrind --print-errorlogs check header-c | tail -n 8
   summary+=("Check (valgrind): no errors, no definite or indirect leaks")
+
+  step "aarch64 results (scripts/test_aarch64.sh)"
+  if ! wait "$aarch64_pid"; then
+    tail -n 40 build/ci/aarch64.log
+    echo "aarch64 tests failed"
+    exit 1
+  fi
+  trap - EXIT
+  tail -n 12 build/ci/aarch64.log
+  summary+=("$(tail -n 1 build/ci/aarch64.log)")
 fi
 
 # The cffi run keeps the CPython fast path (hotpath._fast) on; the ctypes run turns it
