@@ -18,7 +18,8 @@ extern "C" {
  * hp_sum_f64 — accurate sum of x[0..n).
  *
  * Compensated summation (Ogita–Rump–Oishi Sum2: an error-free TwoSum per element,
- * the errors summed separately, in independent lanes: 4 scalar, 16 with AVX2): the
+ * the errors summed separately, in independent lanes: 4 scalar, 16 with AVX2, AVX-512
+ * or NEON, which give the same result bit for bit): the
  * result is as accurate as if computed in twice the working precision and then rounded,
  *     |result - exact| <= eps*|exact| + 2*((n+15)*eps)^2 * sum|x_i|,   eps = 2^-53,
  * so cancellations that defeat a plain loop (1e100, 1, -1e100) come out right, and it
@@ -330,9 +331,10 @@ HP_API hp_status hp_stats_argsort(int64_t *out, const void *x, size_t n, hp_stat
  * and int8_t (i8, quantized embeddings). A matrix is m rows of dim elements stored
  * one after another (C-contiguous, row stride = dim), any alignment of the element
  * type. Every kernel has a portable scalar path (the reference) and AVX2+FMA and
- * AVX-512 paths chosen at run time (hp_simd_set_level / HOTPATH_SIMD lower it; the
- * SSE4.2 level runs the scalar code; f64 and i8 use their AVX2 code at the AVX-512
- * level). Paths agree within the error bounds below, not bit for bit.
+ * AVX-512 paths chosen at run time on x86-64, NEON on aarch64 (hp_simd_set_level /
+ * HOTPATH_SIMD lower it; the SSE4.2 level runs the scalar code; f64 and i8 use their
+ * AVX2 code at the AVX-512 level). Paths agree within the error bounds below, not bit
+ * for bit.
  *
  * Accuracy. f32: products are exact in float's FMA, partial sums are kept in float
  * lanes for at most 64 products each and then added into double accumulators, so
@@ -419,7 +421,8 @@ HP_API hp_status hp_vec_score_many_i8(double *out, const int8_t *query, const in
  * threads: worker threads, 0 = hp_default_threads(). The work is split over tiles of
  *          rows and, when a has few rows, over columns too.
  *
- * f32 runs a register-blocked kernel (12x32 tiles with AVX-512, 6x16 with AVX2) over
+ * f32 runs a register-blocked kernel (12x32 tiles with AVX-512, 6x16 with AVX2, 8x8
+ * with NEON) over
  * panels of b copied into a transposed block of about 256 KiB per thread.
  * Returns HP_OK; HP_EINVAL (NULL pointer with a non-empty shape, dim 0, unknown metric);
  * HP_EOVERFLOW if m*dim, n*dim or m*n elements exceed HP_MAX_LEN bytes; HP_ENOMEM.
