@@ -169,10 +169,12 @@ def cdist(quick: bool) -> None:
     rng = random.Random(3)
     n = 5000 if not quick else 1000
     strings = [phrase(rng, 10, 40) for _ in range(n)]
+    # best of 3: the first calls after the extract section pay for faulting in a fresh
+    # 100 MB result (transparent huge pages are compacted on demand here), either library
     t_ours, m_ours = best(lambda: process.cdist(strings, strings, scorer=fuzz.ratio, workers=-1),
-                          2)
+                          3)
     t_rf, m_rf = best(lambda: rf_process.cdist(strings, strings, scorer=rf_fuzz.ratio,
-                                               workers=-1), 2)
+                                               workers=-1), 3)
     assert abs(m_ours - m_rf).max() < 1e-4
     report(f"cdist ratio {n} x {n}, workers=-1", t_ours, [("rapidfuzz", t_rf)])
 

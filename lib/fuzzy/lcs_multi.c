@@ -1,22 +1,26 @@
 /*
- * lib/fuzzy/lcs_multi.c — the LCS of one query against many short sequences at once,
- * for batch scoring (extract, cdist) with the LCS-based scorers (fuzz.ratio, QRatio,
- * Indel, LCSseq).
+ * lib/fuzzy/lcs_multi.c — the LCS (or the uniform Levenshtein distance) of one query
+ * against many short sequences at once, for batch scoring (extract, cdist, pairs) with
+ * fuzz.ratio, QRatio, Indel, LCSseq and Levenshtein.
  *
  * Algorithm: the bit-parallel LCS of lcs.c (S' = (S + u) | (S - u), u = S & M) with the
  * roles turned around and vectorised across sequences: each SIMD lane holds one short
- * choice as the bit pattern (8 lanes of 32 bits, or 4 of 64, with AVX2; lane-wise adds
- * keep the lanes independent), and the query is streamed through all lanes at once, one
- * element per step. The match masks M are built per group of choices for the query's
- * distinct elements only (a row per distinct element, found through a 256-entry index
- * made once per query), so building costs one lookup per choice element and the stream
- * costs a handful of vector instructions per query element for 4-8 choices together.
- * Two forms: for one query against choices it sees once (hp_fuzzy_extract), the rows are
- * the query's distinct elements, built per group of choices; where every query meets
- * the same choices (cdist, prepared choices), each group gets its rows once
- * (hp__lcs_groups: a row per distinct element of the group, found through a 256-entry
- * map) and every query just streams through them: a few vector instructions per query
- * element for 4-8 pairs. RapidFuzz's cdist works the same way.
+ * choice as the bit pattern (16 lanes of 16 bits, 8 of 32 or 4 of 64 with AVX2, by the
+ * choice's length; lane-wise adds keep the lanes independent), and the query is
+ * streamed through all lanes at once, one element per step. Levenshtein runs Hyyrö's
+ * recurrence (levenshtein.c's HYYRO_STEP) the same way, each lane's distance kept in
+ * its own lane and moved by the bits at that lane's last position. The match masks M
+ * are built per group of choices for the query's distinct elements only (a row per
+ * distinct element, found through a 256-entry index made once per query), so building
+ * costs one lookup per choice element and the stream costs a handful of vector
+ * instructions per query element for 4-16 choices together. Two forms: for one query
+ * against choices it sees once (hp_fuzzy_extract), the rows are the query's distinct
+ * elements, built per group of choices; where every query meets the same choices
+ * (cdist, prepared choices, pairs), each group gets its rows once (hp__lcs_groups: a row
+ * per distinct element of the group, found through a 256-entry map) and every query
+ * just streams through them. RapidFuzz's cdist works the same way. The lanes' LCS are
+ * counted (a nibble-table popcount) and ratio/QRatio scored four lanes at a time in
+ * vector registers, with the scalar code's operations, so results are identical.
  */
 #include <math.h>
 #include <string.h>
@@ -60,25 +64,8 @@ void hp__lcs_multi_release(hp__lcs_multi *m) {
     m->qidx = NULL;
 }
 
-/* Lane l's mask: its low len[l] bits set, in lanes of width bits (lanes >= n zero). */
-static void fill_mask(unsigned char mask[32], int width, const size_t *len, size_t n) {
-    memset(mask, 0, 32);
-    for (size_t l = 0; l < n; l++) {
-        uint64_t v = len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len[l]) - 1;
-        if (width == 16) {
-            uint16_t w = (uint16_t)v;
-            memcpy(mask + 2 * l, &w, 2);
-        } else if (width == 32) {
-            uint32_t w = (uint32_t)v;
-            memcpy(mask + 4 * l, &w, 4);
-        } else {
-            memcpy(mask + 8 * l, &v, 8);
-        }
-    }
-}
-
-/* Lane l of out (width bits) = v[l] for l < n, 0 beyond: the lengths and last-bit masks
- * the Levenshtein lanes need. */
+/* Lane l of out (width bits) = v[l] for l < n, 0 beyond: the lanes' length masks,
+ * lengths and last-bit masks. */
 static void fill_lanes(unsigned char out[32], int width, const uint64_t *v, size_t n) {
     memset(out, 0, 32);
     size_t lanes = width == 16 ? 16 : width == 32 ? 8 : 4;
@@ -95,11 +82,19 @@ static void fill_lanes(unsigned char out[32], int width, const uint64_t *v, size
     }
 }
 
+/* Lane l's mask: its low len[l] bits set. */
+static void fill_mask(unsigned char mask[32], int width, const size_t *len, size_t n) {
+    uint64_t v[16];
+    for (size_t l = 0; l < n && l < 16; l++)
+        v[l] = len[l] >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << len[l]) - 1;
+    fill_lanes(mask, width, v, n);
+}
+
 /* The Levenshtein lanes' constants: each lane's length and its last bit. */
 static void fill_lev(unsigned char lenv[32], unsigned char last[32], int width, const size_t *len,
                      size_t n) {
     uint64_t v[16], b[16];
-    for (size_t l = 0; l < n; l++) {
+    for (size_t l = 0; l < n && l < 16; l++) {
         v[l] = len[l];
         b[l] = len[l] ? (uint64_t)1 << (len[l] - 1) : 0;
     }
