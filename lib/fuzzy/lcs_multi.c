@@ -68,17 +68,18 @@ void hp__lcs_multi_release(hp__lcs_multi *m) {
  * lengths and last-bit masks. */
 static void fill_lanes(unsigned char out[32], int width, const uint64_t *v, size_t n) {
     memset(out, 0, 32);
-    size_t lanes = width == 16 ? 16 : width == 32 ? 8 : 4;
-    for (size_t l = 0; l < n && l < lanes; l++) {
-        if (width == 16) {
+    if (width == 16) {
+        for (size_t l = 0; l < n && l < 16; l++) {
             uint16_t w = (uint16_t)v[l];
             memcpy(out + 2 * l, &w, 2);
-        } else if (width == 32) {
+        }
+    } else if (width == 32) {
+        for (size_t l = 0; l < n && l < 8; l++) {
             uint32_t w = (uint32_t)v[l];
             memcpy(out + 4 * l, &w, 4);
-        } else {
-            memcpy(out + 8 * l, &v[l], 8);
         }
+    } else {
+        for (size_t l = 0; l < n && l < 4; l++) memcpy(out + 8 * l, &v[l], 8);
     }
 }
 
