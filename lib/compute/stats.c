@@ -168,10 +168,11 @@ typedef struct arg_ctx {
 } arg_ctx;
 
 /* One block: the first NaN (floats; with propagation the scan stops there), and the
- * first minimum and maximum among the other values. */
-#define ARG_SCAN(T, IS_NAN)                                                               \
+ * first minimum and maximum among the other values. U: T's unaligned-access type (the
+ * array may start at any byte). */
+#define ARG_SCAN(T, U, IS_NAN)                                                            \
     do {                                                                                  \
-        const T *p = c->x;                                                                \
+        const U *p = c->x;                                                                \
         size_t i = begin;                                                                 \
         T lo = 0, hi = 0;                                                                 \
         for (; i < end; i++) {                                                            \
@@ -356,10 +357,10 @@ static void arg_block(void *ctx, size_t blk, size_t begin, size_t end) {
         return;
     }
     switch (c->t) {
-    case HP_STATS_F64: ARG_SCAN(double, isnan); break;
-    case HP_STATS_F32: ARG_SCAN(float, isnan); break;
-    case HP_STATS_I64: ARG_SCAN(int64_t, NEVER_NAN); break;
-    case HP_STATS_I32: ARG_SCAN(int32_t, NEVER_NAN); break;
+    case HP_STATS_F64: ARG_SCAN(double, hp__u_f64, isnan); break;
+    case HP_STATS_F32: ARG_SCAN(float, hp__u_f32, isnan); break;
+    case HP_STATS_I64: ARG_SCAN(int64_t, hp__u_i64, NEVER_NAN); break;
+    case HP_STATS_I32: ARG_SCAN(int32_t, hp__u_i32, NEVER_NAN); break;
     }
     c->parts[blk] = r;
 }
