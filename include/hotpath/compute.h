@@ -332,9 +332,9 @@ HP_API hp_status hp_stats_argsort(int64_t *out, const void *x, size_t n, hp_stat
  * one after another (C-contiguous, row stride = dim), any alignment of the element
  * type. Every kernel has a portable scalar path (the reference) and AVX2+FMA and
  * AVX-512 paths chosen at run time on x86-64, NEON on aarch64 (hp_simd_set_level /
- * HOTPATH_SIMD lower it; the SSE4.2 level runs the scalar code; f64 and i8 use their
- * AVX2 code at the AVX-512 level). Paths agree within the error bounds below, not bit
- * for bit.
+ * HOTPATH_SIMD lower it; the SSE4.2 level runs the scalar code; the AVX-512 tile kernel
+ * is f32's, f64 and i8 have AVX-512 pair kernels). Paths agree within the error bounds
+ * below, not bit for bit.
  *
  * Accuracy. f32: products are exact in float's FMA, partial sums are kept in float
  * lanes for at most 64 products each and then added into double accumulators, so

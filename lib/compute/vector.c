@@ -28,7 +28,7 @@
  * use the pair kernels on the rows in place. f64 and i8 tiles use the pair kernels.
  *
  * Dispatch: hp__simd() per call (hp_simd_set_level applies to the next call); AVX-512
- * kernels exist for f32 (the hot case), f64 and i8 run their AVX2 code at that level.
+ * has pair kernels for f32, f64 and i8 (AVX-512BW) and the f32 tile kernel.
  * On aarch64 the NEON level has its own f32, f64 and i8 pair kernels and f32 tile
  * kernel; they keep the AVX2 lane layout, so every bound above holds for them too.
  */
@@ -340,6 +340,108 @@ HP__AVX512 static sums sums_f32_avx512(const float *a, const float *b, size_t n,
     default: return sums_f32_avx512_body(a, b, n, MODE_L2);
     }
 }
+
+/* f64 with 8-double vectors: two accumulators per sum (sixteen lanes), the tail one
+ * masked step into each (no scalar loop). */
+HP__AVX512_INLINE void step_f64_avx512(__m512d x[3][2], int u, __m512d a, __m512d b, int mode) {
+    if (mode == MODE_L2) {
+        __m512d d = _mm512_sub_pd(a, b);
+        x[0][u] = _mm512_fmadd_pd(d, d, x[0][u]);
+    } else {
+        x[0][u] = _mm512_fmadd_pd(a, b, x[0][u]);
+        if (mode == MODE_COS) {
+            x[1][u] = _mm512_fmadd_pd(a, a, x[1][u]);
+            x[2][u] = _mm512_fmadd_pd(b, b, x[2][u]);
+        }
+    }
+}
+
+HP__AVX512_INLINE sums sums_f64_avx512_body(const double *a, const double *b, size_t n, int mode) {
+    __m512d x[3][2];
+    for (int q = 0; q < 3; q++) x[q][0] = x[q][1] = _mm512_setzero_pd();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        step_f64_avx512(x, 0, _mm512_loadu_pd(a + i), _mm512_loadu_pd(b + i), mode);
+        step_f64_avx512(x, 1, _mm512_loadu_pd(a + i + 8), _mm512_loadu_pd(b + i + 8), mode);
+    }
+    for (int u = 0; i < n; u++) { /* 0..15 left: at most two masked steps */
+        size_t left = n - i < 8 ? n - i : 8;
+        __mmask8 k = (__mmask8)((1u << left) - 1);
+        step_f64_avx512(x, u, _mm512_maskz_loadu_pd(k, a + i), _mm512_maskz_loadu_pd(k, b + i),
+                        mode);
+        i += left;
+    }
+    sums r;
+    for (int q = 0; q < 3; q++) r.s[q] = _mm512_reduce_add_pd(_mm512_add_pd(x[q][0], x[q][1]));
+    return r;
+}
+
+HP__AVX512 static sums sums_f64_avx512(const double *a, const double *b, size_t n, int mode) {
+    switch (mode) {
+    case MODE_DOT: return sums_f64_avx512_body(a, b, n, MODE_DOT);
+    case MODE_COS: return sums_f64_avx512_body(a, b, n, MODE_COS);
+    default: return sums_f64_avx512_body(a, b, n, MODE_L2);
+    }
+}
+
+/* i8 with AVX-512BW: 64 bytes per step widened to 16-bit and multiplied pairwise into
+ * 32-bit lanes (vpmaddwd), as the AVX2 pass: a lane gains at most 2*2*255^2 per step, so
+ * 8192 steps stay below 2^31, then the lanes are widened into 64-bit accumulators.
+ * Exact. */
+#define HP__AVX512BW_INLINE                                                                   \
+    __attribute__((target("avx512f,avx512bw,avx2,fma"), always_inline)) static inline
+
+HP__AVX512BW_INLINE __m512i widen_add512(__m512i acc64, __m512i v32) {
+    acc64 = _mm512_add_epi64(acc64, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(v32)));
+    return _mm512_add_epi64(acc64, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(v32, 1)));
+}
+
+HP__AVX512BW_INLINE __m512i madd2(__m512i a0, __m512i b0, __m512i a1, __m512i b1) {
+    return _mm512_add_epi32(_mm512_madd_epi16(a0, b0), _mm512_madd_epi16(a1, b1));
+}
+
+HP__AVX512BW_INLINE sums sums_i8_avx512_body(const int8_t *a, const int8_t *b, size_t n, int mode) {
+    __m512i w[3];
+    for (int q = 0; q < 3; q++) w[q] = _mm512_setzero_si512();
+    size_t i = 0;
+    while (i + 64 <= n) {
+        size_t stop = n - i > (size_t)8192 * 64 ? i + (size_t)8192 * 64 : n;
+        __m512i x[3];
+        for (int q = 0; q < 3; q++) x[q] = _mm512_setzero_si512();
+        for (; i + 64 <= stop; i += 64) {
+            __m512i a0 = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(a + i)));
+            __m512i a1 =
+                _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(a + i + 32)));
+            __m512i b0 = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(b + i)));
+            __m512i b1 =
+                _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(b + i + 32)));
+            if (mode == MODE_L2) {
+                __m512i d0 = _mm512_sub_epi16(a0, b0), d1 = _mm512_sub_epi16(a1, b1);
+                x[0] = _mm512_add_epi32(x[0], madd2(d0, d0, d1, d1));
+            } else {
+                x[0] = _mm512_add_epi32(x[0], madd2(a0, b0, a1, b1));
+                if (mode == MODE_COS) {
+                    x[1] = _mm512_add_epi32(x[1], madd2(a0, a0, a1, a1));
+                    x[2] = _mm512_add_epi32(x[2], madd2(b0, b0, b1, b1));
+                }
+            }
+        }
+        for (int q = 0; q < 3; q++) w[q] = widen_add512(w[q], x[q]);
+    }
+    sums tail = sums_i8_scalar(a + i, b + i, n - i, mode);
+    sums r;
+    for (int q = 0; q < 3; q++) r.s[q] = (double)_mm512_reduce_add_epi64(w[q]) + tail.s[q];
+    return r;
+}
+
+__attribute__((target("avx512f,avx512bw,avx2,fma"))) static sums
+sums_i8_avx512(const int8_t *a, const int8_t *b, size_t n, int mode) {
+    switch (mode) {
+    case MODE_DOT: return sums_i8_avx512_body(a, b, n, MODE_DOT);
+    case MODE_COS: return sums_i8_avx512_body(a, b, n, MODE_COS);
+    default: return sums_i8_avx512_body(a, b, n, MODE_L2);
+    }
+}
 #endif /* HP_HAVE_X86_SIMD */
 
 /* ---------------------------------------------------------------- NEON (aarch64)
@@ -536,7 +638,7 @@ static sums sums_i8_neon(const int8_t *a, const int8_t *b, size_t n, int mode) {
 
 /* ---------------------------------------------------------------- dispatch */
 
-/* The kernel family for a level (ISA_AVX512 runs AVX2 code for f64 and i8). */
+/* The kernel family for a level. */
 enum { ISA_SCALAR, ISA_NEON, ISA_AVX2, ISA_AVX512 };
 
 static int isa(void) {
@@ -563,7 +665,8 @@ static sums sums_f32(const float *a, const float *b, size_t n, int mode, int lev
 
 static sums sums_f64(const double *a, const double *b, size_t n, int mode, int level) {
 #if HP_HAVE_X86_SIMD
-    if (level >= ISA_AVX2) return sums_f64_avx2(a, b, n, mode);
+    if (level == ISA_AVX512) return sums_f64_avx512(a, b, n, mode);
+    if (level == ISA_AVX2) return sums_f64_avx2(a, b, n, mode);
 #elif HAVE_NEON
     if (level == ISA_NEON) return sums_f64_neon(a, b, n, mode);
 #endif
@@ -573,7 +676,8 @@ static sums sums_f64(const double *a, const double *b, size_t n, int mode, int l
 
 static sums sums_i8(const int8_t *a, const int8_t *b, size_t n, int mode, int level) {
 #if HP_HAVE_X86_SIMD
-    if (level >= ISA_AVX2) return sums_i8_avx2(a, b, n, mode);
+    if (level == ISA_AVX512) return sums_i8_avx512(a, b, n, mode);
+    if (level == ISA_AVX2) return sums_i8_avx2(a, b, n, mode);
 #elif HAVE_NEON
     if (level == ISA_NEON) return sums_i8_neon(a, b, n, mode);
 #endif

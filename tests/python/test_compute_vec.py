@@ -93,10 +93,15 @@ def test_f32_dot_within_documented_bound_at_4096(simd_level):
     assert abs(compute.dot(a, np.ones(4096, np.float32)) - want) <= F32_BOUND * want
 
 
-def test_i8_dot_exact_beyond_int32():
-    a = np.full(200_000, -128, dtype=np.int8)
-    assert compute.dot(a, a) == 200_000 * 16384
-    assert compute.sqeuclidean(a, np.full_like(a, 127)) == 200_000 * 255 ** 2
+def test_i8_dot_exact_beyond_int32(simd_level):
+    # 600k worst-case elements: past the 8192 steps after which every SIMD path widens its
+    # 32-bit lanes (AVX2: 32 bytes a step, AVX-512: 64, NEON: 16), so a lane that were
+    # widened too late would wrap
+    n = 600_001
+    a = np.full(n, -128, dtype=np.int8)
+    assert compute.dot(a, a) == n * 16384
+    assert compute.sqeuclidean(a, np.full_like(a, 127)) == n * 255 ** 2
+    assert compute.cosine(a, a) == 1.0
 
 
 def test_one_to_many(simd_level):
