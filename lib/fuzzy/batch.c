@@ -873,18 +873,27 @@ static void pairs_range(void *ctx, size_t begin, size_t end) {
                                ? hp__fuzz_prepare(&prep, job->scorer, a, la)
                                : hp__metric_prepare(&prep, job->scorer, a, la);
             size_t last_group = SIZE_MAX;
+            /* per row, not per pair: whether the groups serve this row, and the last
+             * length known to pass (lengths ascend and repeat, so most pairs skip the
+             * test) */
+            const hp__lcs_groups *groups = job->groups && multi_ok(job->scorer, la) ? job->groups
+                                                                                    : NULL;
+            size_t passing_lb = SIZE_MAX;
             for (size_t q = p + 1; q < n && st == HP_OK; q++) {
                 size_t j = job->order[q], lb;
                 const uint32_t *b = arena_str(s, j, &lb);
-                if (job->bounded && !length_can_pass(job->scorer, la, lb, job->cutoff)) break;
-                if (job->groups && job->groups->grouped[q] && multi_ok(job->scorer, la)) {
+                if (job->bounded && lb != passing_lb) {
+                    if (!length_can_pass(job->scorer, la, lb, job->cutoff)) break;
+                    passing_lb = lb;
+                }
+                if (groups && groups->grouped[q]) {
                     /* the whole group at once; lanes outside (p, window] are dropped */
                     size_t k = job->group_of[q];
                     if (k == last_group) continue;
                     last_group = k;
-                    const hp__lcs_group *g = &job->groups->g[k];
+                    const hp__lcs_group *g = &groups->g[k];
                     double v16[16];
-                    hp__lcs_groups_scores(job->groups, k, a, la, job->scorer, job->cutoff, v16);
+                    hp__lcs_groups_scores(groups, k, a, la, job->scorer, job->cutoff, v16);
                     for (unsigned l = 0; l < g->n && st == HP_OK; l++) {
                         size_t pos = g->choice[l];
                         if (pos <= p || (job->bounded &&
