@@ -84,6 +84,24 @@ static double sum2_scalar(const hp__u_f64 *x, size_t n, double scale, double *na
 
 enum { VLANES = 16 }; /* lanes of the SIMD paths: four AVX2 vectors of four doubles */
 
+#if HP_HAVE_X86_SIMD || HAVE_NEON
+/* The SIMD paths' end: with their lanes stored in ss and cc (VLANES each), the last
+ * left elements go into lane 0 by the scalar TwoSum, and the lanes are combined (no
+ * plain sum is kept: see sum2_avx2_body). */
+static double sum2_finish(double *ss, double *cc, const hp__u_f64 *x, size_t left, double scale,
+                          double *naive, double pair[2]) {
+    double pp[VLANES] = {0};
+    for (size_t i = 0; i < left; i++) {
+        double v = x[i] * scale, e;
+        two_sum(ss[0], v, &ss[0], &e);
+        cc[0] += e;
+    }
+    double result = combine(ss, cc, pp, VLANES, naive, pair);
+    *naive = result;
+    return result;
+}
+#endif
+
 #if HP_HAVE_X86_SIMD
 #include <immintrin.h>
 
@@ -118,19 +136,12 @@ sum2_avx2_body(const hp__u_f64 *x, size_t n, double scale, bool scaled, double *
             c[j] = _mm256_add_pd(c[j], e);
         }
     }
-    double ss[VLANES], cc[VLANES], pp[VLANES] = {0};
+    double ss[VLANES], cc[VLANES];
     for (int j = 0; j < 4; j++) {
         _mm256_storeu_pd(ss + 4 * j, s[j]);
         _mm256_storeu_pd(cc + 4 * j, c[j]);
     }
-    for (; i < n; i++) {
-        double v = x[i] * scale, e;
-        two_sum(ss[0], v, &ss[0], &e);
-        cc[0] += e;
-    }
-    double result = combine(ss, cc, pp, VLANES, naive, pair);
-    *naive = result;
-    return result;
+    return sum2_finish(ss, cc, x + i, n - i, scale, naive, pair);
 }
 
 __attribute__((target("avx2,fma"))) static double sum2_avx2(const hp__u_f64 *x, size_t n, double scale,
@@ -162,19 +173,12 @@ sum2_avx512_body(const hp__u_f64 *x, size_t n, double scale, bool scaled, double
             c[j] = _mm512_add_pd(c[j], e);
         }
     }
-    double ss[VLANES], cc[VLANES], pp[VLANES] = {0};
+    double ss[VLANES], cc[VLANES];
     for (int j = 0; j < 2; j++) {
         _mm512_storeu_pd(ss + 8 * j, s[j]);
         _mm512_storeu_pd(cc + 8 * j, c[j]);
     }
-    for (; i < n; i++) {
-        double v = x[i] * scale, e;
-        two_sum(ss[0], v, &ss[0], &e);
-        cc[0] += e;
-    }
-    double result = combine(ss, cc, pp, VLANES, naive, pair);
-    *naive = result;
-    return result;
+    return sum2_finish(ss, cc, x + i, n - i, scale, naive, pair);
 }
 
 __attribute__((target("avx512f"))) static double sum2_avx512(const hp__u_f64 *x, size_t n,
@@ -215,20 +219,13 @@ __attribute__((always_inline)) static inline double sum2_neon_body(const hp__u_f
             c[j] = vaddq_f64(c[j], e);
         }
     }
-    double ss[VLANES], cc[VLANES], pp[VLANES] = {0};
+    double ss[VLANES], cc[VLANES];
 #pragma GCC unroll 8
     for (int j = 0; j < V; j++) {
         vst1q_f64(ss + 2 * j, s[j]);
         vst1q_f64(cc + 2 * j, c[j]);
     }
-    for (; i < n; i++) {
-        double v = x[i] * scale, e;
-        two_sum(ss[0], v, &ss[0], &e);
-        cc[0] += e;
-    }
-    double result = combine(ss, cc, pp, VLANES, naive, pair);
-    *naive = result;
-    return result;
+    return sum2_finish(ss, cc, x + i, n - i, scale, naive, pair);
 }
 
 static double sum2_neon(const hp__u_f64 *x, size_t n, double scale, double *naive,
