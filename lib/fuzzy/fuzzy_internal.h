@@ -134,6 +134,21 @@ static inline uint64_t hp__pm1_get(const hp__pm1 *pm, uint32_t c) {
         HN = D0 & VP;                                                                      \
     } while (0)
 
+/* A whole column of the one-word algorithm for a pattern whose last row is bit `last`:
+ * the step, the last row's value `dist` moved by it, and VP/VN for the next column (the
+ * HP carried in from above the pattern is 1). */
+#define HYYRO_COLUMN(X, VP, VN, last, dist)                                                \
+    do {                                                                                   \
+        uint64_t D0_, HP_, HN_;                                                            \
+        HYYRO_STEP(X, VP, VN, D0_, HP_, HN_);                                              \
+        dist += (HP_ & (last)) != 0;                                                       \
+        dist -= (HN_ & (last)) != 0;                                                       \
+        HP_ = (HP_ << 1) | 1;                                                              \
+        HN_ <<= 1;                                                                         \
+        VP = HN_ | ~(D0_ | HP_);                                                           \
+        VN = HP_ & D0_;                                                                    \
+    } while (0)
+
 /* ---------------------------------------------------------------- short patterns */
 
 /*

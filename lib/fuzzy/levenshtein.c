@@ -120,35 +120,23 @@ static size_t bounded_edits(const uint32_t *a, size_t la, const uint32_t *b, siz
  */
 
 static uint64_t hyyro_pm1(const hp__pm1 *pm, size_t m, const uint32_t *b, size_t n, uint64_t max) {
-    uint64_t VP = ~(uint64_t)0, VN = 0, D0, HP, HN, last = (uint64_t)1 << (m - 1);
+    uint64_t VP = ~(uint64_t)0, VN = 0, last = (uint64_t)1 << (m - 1);
     uint64_t dist = m;
     for (size_t j = 0; j < n; j++) {
         uint64_t X = hp__pm1_get(pm, b[j]);
-        HYYRO_STEP(X, VP, VN, D0, HP, HN);
-        dist += (HP & last) != 0;
-        dist -= (HN & last) != 0;
+        HYYRO_COLUMN(X, VP, VN, last, dist);
         if (dist > max && dist - max > n - 1 - j) return max + 1;
-        HP = (HP << 1) | 1;
-        HN <<= 1;
-        VP = HN | ~(D0 | HP);
-        VN = HP & D0;
     }
     return dist;
 }
 
 static uint64_t hyyro_pm(const hp__pm *pm, size_t m, const uint32_t *b, size_t n, uint64_t max) {
-    uint64_t VP = ~(uint64_t)0, VN = 0, D0, HP, HN, last = (uint64_t)1 << (m - 1);
+    uint64_t VP = ~(uint64_t)0, VN = 0, last = (uint64_t)1 << (m - 1);
     uint64_t dist = m;
     for (size_t j = 0; j < n; j++) {
         uint64_t X = hp__pm_get(pm, b[j])[0];
-        HYYRO_STEP(X, VP, VN, D0, HP, HN);
-        dist += (HP & last) != 0;
-        dist -= (HN & last) != 0;
+        HYYRO_COLUMN(X, VP, VN, last, dist);
         if (dist > max && dist - max > n - 1 - j) return max + 1;
-        HP = (HP << 1) | 1;
-        HN <<= 1;
-        VP = HN | ~(D0 | HP);
-        VN = HP & D0;
     }
     return dist;
 }

@@ -272,17 +272,11 @@ __attribute__((target("avx2"))) uint64_t hp__lev_short16(const uint32_t *a, size
     __m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)pat);
     __m256i p1 = _mm256_loadu_si256((const __m256i *)(const void *)(pat + 8));
     uint64_t mask = ((uint64_t)1 << m) - 1, last = (uint64_t)1 << (m - 1);
-    uint64_t VP = ~(uint64_t)0, VN = 0, D0, HP, HN, dist = m;
+    uint64_t VP = ~(uint64_t)0, VN = 0, dist = m;
     for (size_t j = 0; j < n; j++) {
         uint64_t X = match16(p0, p1, b[j], mask);
-        HYYRO_STEP(X, VP, VN, D0, HP, HN);
-        dist += (HP & last) != 0;
-        dist -= (HN & last) != 0;
+        HYYRO_COLUMN(X, VP, VN, last, dist);
         if (dist > max && dist - max > n - 1 - j) return max + 1;
-        HP = (HP << 1) | 1;
-        HN <<= 1;
-        VP = HN | ~(D0 | HP);
-        VN = HP & D0;
     }
     return dist;
 }
