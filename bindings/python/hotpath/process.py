@@ -266,38 +266,11 @@ if _backend.BACKEND == "cffi":
     def _strings(p: _Packed) -> Tuple[Any, Any]:
         return _backend.strings_arg(p.data, p.offsets, p.count)
 
-    def _extract_call(q: Any, sc: Any, packed: _Packed, cutoff: float, limit: int,
-                      threads: int, prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
-        qa, ql, qe = q
-        hp = _ffi.new("hp_fuzzy_query **")
-        st = lib.hp_fuzzy_query_new(hp, sc, qa, ql, qe)
-        if st:
-            return st, []
-        query = hp[0]
-        try:
-            want = packed.count if limit == 0 else min(limit, packed.count)
-            out = _ffi.new("hp_match[]", max(want, 1))
-            n = _ffi.new("size_t *")
-            batch, keep = _strings(packed)
-            skip = _ffi.NULL if packed.skip is None else packed.skip
-            cb = _c_progress(prog)
-            st = lib.hp_fuzzy_extract(out, want, n, query, batch, packed.enc, skip, cutoff, limit,
-                                      threads, cb, _ffi.NULL)
-            if st:
-                return st, []
-            return 0, [(out[i].score, out[i].index) for i in range(n[0])]
-        finally:
-            lib.hp_fuzzy_query_free(query)
-
-    def _choices_new(packed: _Packed, threads: int) -> Tuple[int, Any]:
-        pp = _ffi.new("hp_fuzzy_choices **")
-        batch, keep = _strings(packed)
-        st = lib.hp_fuzzy_choices_new(pp, batch, packed.enc, threads)
-        return st, (_ffi.gc(pp[0], lib.hp_fuzzy_choices_free) if st == 0 else None)
-
-    def _extract_prepared_call(q: Any, sc: Any, handle: Any, skip: Optional[bytes], count: int,
-                               cutoff: float, limit: int, threads: int,
-                               prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
+    def _query_matches(q: Any, sc: Any, count: int, limit: int,
+                       run: Callable[[Any, Any, int, Any], int]
+                       ) -> Tuple[int, List[Tuple[float, int]]]:
+        """Makes the query handle, lets run(query, out, want, n) fill a match array (an
+        hp_fuzzy_extract* call), returns (status, [(score, index)]); frees the handle."""
         qa, ql, qe = q
         hp = _ffi.new("hp_fuzzy_query **")
         st = lib.hp_fuzzy_query_new(hp, sc, qa, ql, qe)
@@ -308,14 +281,36 @@ if _backend.BACKEND == "cffi":
             want = count if limit == 0 else min(limit, count)
             out = _ffi.new("hp_match[]", max(want, 1))
             n = _ffi.new("size_t *")
-            st = lib.hp_fuzzy_extract_prepared(out, want, n, query, handle,
-                                               _ffi.NULL if skip is None else skip, cutoff,
-                                               limit, threads, _c_progress(prog), _ffi.NULL)
+            st = run(query, out, want, n)
             if st:
                 return st, []
             return 0, [(out[i].score, out[i].index) for i in range(n[0])]
         finally:
             lib.hp_fuzzy_query_free(query)
+
+    def _extract_call(q: Any, sc: Any, packed: _Packed, cutoff: float, limit: int,
+                      threads: int, prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
+        batch, keep = _strings(packed)
+        skip = _ffi.NULL if packed.skip is None else packed.skip
+        cb = _c_progress(prog)
+        return _query_matches(q, sc, packed.count, limit, lambda query, out, want, n: (
+            lib.hp_fuzzy_extract(out, want, n, query, batch, packed.enc, skip, cutoff, limit,
+                                 threads, cb, _ffi.NULL)))
+
+    def _choices_new(packed: _Packed, threads: int) -> Tuple[int, Any]:
+        pp = _ffi.new("hp_fuzzy_choices **")
+        batch, keep = _strings(packed)
+        st = lib.hp_fuzzy_choices_new(pp, batch, packed.enc, threads)
+        return st, (_ffi.gc(pp[0], lib.hp_fuzzy_choices_free) if st == 0 else None)
+
+    def _extract_prepared_call(q: Any, sc: Any, handle: Any, skip: Optional[bytes], count: int,
+                               cutoff: float, limit: int, threads: int,
+                               prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
+        cskip = _ffi.NULL if skip is None else skip
+        cb = _c_progress(prog)
+        return _query_matches(q, sc, count, limit, lambda query, out, want, n: (
+            lib.hp_fuzzy_extract_prepared(out, want, n, query, handle, cskip, cutoff, limit,
+                                          threads, cb, _ffi.NULL)))
 
     def _matrix_call(fn: str, out: Any, dtype: int, stride: int, sc: Any, qp: _Packed,
                      cp: _Packed, cutoff: float, threads: int, prog: _Progress) -> int:
@@ -355,26 +350,33 @@ else:
     def _strings(p: _Packed) -> Tuple[Any, Any]:
         return _backend.strings_arg(p.data, p.offsets, p.count)
 
-    def _extract_call(q: Any, sc: Any, packed: _Packed, cutoff: float, limit: int,
-                      threads: int, prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
+    def _query_matches(q: Any, sc: Any, count: int, limit: int,
+                       run: Callable[[Any, Any, int, Any], int]
+                       ) -> Tuple[int, List[Tuple[float, int]]]:
+        """As the cffi one: the query handle, run(query, out, want, n), the matches."""
         qa, ql, qe = q
         hp = ctypes.c_void_p()
         st = lib.hp_fuzzy_query_new(ctypes.byref(hp), sc, qa, ql, qe)
         if st:
             return st, []
         try:
-            want = packed.count if limit == 0 else min(limit, packed.count)
+            want = count if limit == 0 else min(limit, count)
             out = (Match * max(want, 1))()
             n = ctypes.c_size_t()
-            batch, keep = _strings(packed)
-            cb = _c_progress(prog)
-            st = lib.hp_fuzzy_extract(out, want, ctypes.byref(n), hp, batch, packed.enc,
-                                      packed.skip, cutoff, limit, threads, cb, None)
+            st = run(hp, out, want, ctypes.byref(n))
             if st:
                 return st, []
             return 0, [(out[i].score, out[i].index) for i in range(n.value)]
         finally:
             lib.hp_fuzzy_query_free(hp)
+
+    def _extract_call(q: Any, sc: Any, packed: _Packed, cutoff: float, limit: int,
+                      threads: int, prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
+        batch, keep = _strings(packed)
+        cb = _c_progress(prog)
+        return _query_matches(q, sc, packed.count, limit, lambda query, out, want, n: (
+            lib.hp_fuzzy_extract(out, want, n, query, batch, packed.enc, packed.skip, cutoff,
+                                 limit, threads, cb, None)))
 
     class _CHandle:
         """Owns an hp_fuzzy_choices * (ctypes has no ffi.gc)."""
@@ -396,22 +398,10 @@ else:
     def _extract_prepared_call(q: Any, sc: Any, handle: Any, skip: Optional[bytes], count: int,
                                cutoff: float, limit: int, threads: int,
                                prog: _Progress) -> Tuple[int, List[Tuple[float, int]]]:
-        qa, ql, qe = q
-        hp = ctypes.c_void_p()
-        st = lib.hp_fuzzy_query_new(ctypes.byref(hp), sc, qa, ql, qe)
-        if st:
-            return st, []
-        try:
-            want = count if limit == 0 else min(limit, count)
-            out = (Match * max(want, 1))()
-            n = ctypes.c_size_t()
-            st = lib.hp_fuzzy_extract_prepared(out, want, ctypes.byref(n), hp, handle.ptr, skip,
-                                               cutoff, limit, threads, _c_progress(prog), None)
-            if st:
-                return st, []
-            return 0, [(out[i].score, out[i].index) for i in range(n.value)]
-        finally:
-            lib.hp_fuzzy_query_free(hp)
+        cb = _c_progress(prog)
+        return _query_matches(q, sc, count, limit, lambda query, out, want, n: (
+            lib.hp_fuzzy_extract_prepared(out, want, n, query, handle.ptr, skip, cutoff, limit,
+                                          threads, cb, None)))
 
     def _matrix_call(fn: str, out: Any, dtype: int, stride: int, sc: Any, qp: _Packed,
                      cp: _Packed, cutoff: float, threads: int, prog: _Progress) -> int:
